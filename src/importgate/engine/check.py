@@ -1,0 +1,116 @@
+"""``run_check``: the whole of ``importgate check`` as a function.
+
+Steps, each done by import-linter or grimp and each turning failure into
+:class:`~importgate.model.CouldNotRun`:
+
+1. read the configuration (same discovery as ``lint-imports``);
+2. select the contracts and resolve their types (built-in and custom);
+3. build the import graph once, with grimp's cache;
+4. check each contract on its own copy of the graph;
+5. explain each violation with file, line, source text and import kind.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from importlinter.domain.contract import InvalidContractOptions
+
+from importgate.engine import errors, linter
+from importgate.engine.translate import details_of, violations_of
+from importgate.graph import LinkFactory, ModuleLocator
+from importgate.model import CheckResult, ContractResult, CouldNotRun
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: called as the check moves on."""
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What ``importgate check`` was asked to do."""
+
+    config_file: str | None = None
+    contract_ids: Sequence[str] = field(default_factory=tuple)
+    cache_dir: str | None = None
+    no_cache: bool = False
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """The default progress callback: report nothing."""
+
+
+def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult:
+    """Check the contracts; raise :class:`CouldNotRun` when the check cannot be made."""
+    # lint-imports puts the working directory on the import path; so do we.
+    cwd = os.getcwd()
+    if sys.path[:1] != [cwd]:
+        sys.path.insert(0, cwd)
+
+    try:
+        user_options = linter.read_options(options.config_file)
+    except Exception as error:  # every reader failure is the user's to fix
+        raise errors.config_error(error, options.config_file) from error
+
+    try:
+        selected = linter.select_contracts(user_options, options.config_file,
+                                           options.contract_ids)
+    except Exception as error:
+        raise errors.selection_error(error, options.config_file) from error
+
+    contracts = []
+    for item in selected:
+        try:
+            contracts.append(linter.instantiate(item, user_options))
+        except InvalidContractOptions as error:
+            raise errors.contract_options_error(error, item.options["name"],
+                                                item.options.get("id"),
+                                                options.config_file) from error
+
+    root_packages = list(user_options.session_options["root_packages"])
+    progress("Building import graph", 0, 1)
+    started = time.perf_counter()
+    try:
+        graph = linter.build_graph(user_options,
+                                   linter.cache_setting(options.cache_dir, options.no_cache))
+    except Exception as error:
+        raise errors.graph_error(error, root_packages, options.config_file) from error
+    graph_ms = int((time.perf_counter() - started) * 1000)
+
+    links = LinkFactory(graph, ModuleLocator())
+    results: list[ContractResult] = []
+    for index, (item, contract) in enumerate(zip(selected, contracts, strict=True)):
+        progress(f"Checking {contract.name}", index, len(contracts))
+        started = time.perf_counter()
+        try:
+            contract_check = linter.check(contract, graph)
+        except CouldNotRun:
+            raise
+        except Exception as error:
+            raise errors.contract_check_error(error, contract.name, item.options.get("id"),
+                                              options.config_file) from error
+        duration = int((time.perf_counter() - started) * 1000)
+        rendered = "" if contract_check.kept else linter.render(contract, contract_check)
+        results.append(ContractResult(
+            id=item.options.get("id"),
+            name=contract.name,
+            type=item.options["type"],
+            kept=contract_check.kept,
+            violations=tuple(violations_of(contract, contract_check, links, rendered)),
+            warnings=tuple(contract_check.warnings),
+            details=details_of(contract_check),
+            rendered=rendered,
+            duration_ms=duration,
+        ))
+    progress("Done", len(contracts), len(contracts))
+    return CheckResult(
+        contracts=tuple(results),
+        root_packages=tuple(root_packages),
+        config_file=options.config_file,
+        module_count=len(graph.modules),
+        import_count=graph.count_imports(),
+        graph_duration_ms=graph_ms,
+    )

@@ -1,0 +1,147 @@
+"""Turn what import-linter and grimp raise into messages a user can act on.
+
+Each function returns a :class:`~importgate.model.CouldNotRun` whose message names the
+file, section, contract or package at fault and says what to do about it.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+import tomllib
+
+from importlinter.application.user_options import InvalidUserOptions
+from importlinter.domain.contract import InvalidContractOptions, NoSuchContractType
+
+from importgate.model import CouldNotRun
+
+_CONFIG_HINT = (
+    "importgate reads the same files as lint-imports: .importlinter or setup.cfg with an "
+    "[importlinter] section, or pyproject.toml with [tool.importlinter]. "
+    "Pass another file with --config FILE."
+)
+
+_BUILT_IN_TYPES = (
+    "layers, forbidden, independence, protected, private_modules, acyclic_siblings"
+)
+
+
+def _where(config_file: str | None) -> str:
+    return config_file or "the configuration"
+
+
+def config_error(error: Exception, config_file: str | None) -> CouldNotRun:
+    """An error raised while reading the configuration file."""
+    where = _where(config_file)
+    if isinstance(error, FileNotFoundError):
+        if config_file and not os.path.exists(config_file):
+            return CouldNotRun(f"Configuration file {config_file} does not exist.",
+                               hint=_CONFIG_HINT)
+        if config_file:
+            return CouldNotRun(
+                f"{config_file} has no [importlinter] section "
+                "(or [tool.importlinter] table for TOML files).",
+                hint=_CONFIG_HINT,
+            )
+        return CouldNotRun(
+            f"No import-linter configuration found in {os.getcwd()}.", hint=_CONFIG_HINT
+        )
+    if isinstance(error, configparser.Error):
+        detail = " ".join(str(error).split())
+        return CouldNotRun(f"{where} is not a valid INI file: {detail}",
+                           hint="Fix the file's syntax; every option must sit in a section.")
+    if isinstance(error, tomllib.TOMLDecodeError):
+        return CouldNotRun(f"{where} is not valid TOML: {error}",
+                           hint="Fix the file's syntax.")
+    if isinstance(error, KeyError) and error.args and error.args[0] == "root_package":
+        return CouldNotRun(
+            f"{where} does not say which packages to check.",
+            hint="Add 'root_packages = yourpackage' (or 'root_package') to the "
+            "[importlinter] section.",
+        )
+    if isinstance(error, UnicodeDecodeError):
+        return CouldNotRun(f"{where} is not UTF-8 text: {error}")
+    return CouldNotRun(f"Could not read {where}: {error}")
+
+
+def selection_error(error: Exception, config_file: str | None) -> CouldNotRun:
+    """An error raised while validating contracts and resolving their types."""
+    where = _where(config_file)
+    if isinstance(error, NoSuchContractType):
+        return CouldNotRun(
+            f"{where} uses the unknown contract type '{error}'.",
+            hint=f"Built-in types are {_BUILT_IN_TYPES}. Register other types in the "
+            "[importlinter] section, e.g. 'contract_types = acyclic: "
+            "importgate.contracts.acyclic.AcyclicContract'.",
+        )
+    if isinstance(error, InvalidUserOptions):
+        return CouldNotRun(" ".join(str(error).split()))
+    if isinstance(error, ValueError) and "contract" in str(error).lower():
+        return CouldNotRun(" ".join(str(error).split()),
+                           hint="Check the ids given with --contract against the "
+                           "[importlinter:contract:ID] sections.")
+    if isinstance(error, (ImportError, AttributeError, TypeError, AssertionError)):
+        return CouldNotRun(
+            f"A custom contract type in the contract_types option of {where} could not be "
+            f"loaded: {error or type(error).__name__}.",
+            hint="Each line must read 'name: package.module.ClassName', and the class must "
+            "be an importable subclass of importlinter.Contract.",
+        )
+    return CouldNotRun(f"Could not prepare the contracts in {where}: {error}")
+
+
+def graph_error(error: Exception, root_packages: list[str], config_file: str | None) -> CouldNotRun:
+    """An error raised by grimp (through import-linter) while building the graph."""
+    message = str(error)
+    missing = re.search(r"Could not find package '([^']+)'", message)
+    if missing:
+        return CouldNotRun(
+            f"Root package '{missing.group(1)}' (root_packages in {_where(config_file)}) "
+            "cannot be found.",
+            hint="Install it (e.g. 'pip install -e .') or run importgate from the directory "
+            "that contains it; the working directory is added to the import path.",
+        )
+    if type(error).__name__ == "SourceSyntaxError":
+        filename = getattr(error, "filename", "?")
+        line = getattr(error, "lineno", None) or "?"
+        return CouldNotRun(
+            f"Cannot parse {filename}, line {line}: syntax error.",
+            hint="Fix the syntax error; importgate reads every module of the root packages "
+            "to build the import graph (it never runs them).",
+        )
+    if isinstance(error, UnicodeError):
+        return CouldNotRun(
+            f"{message}.",
+            hint="Save the file as UTF-8 (or remove it from the package).",
+        )
+    if isinstance(error, OSError):
+        return CouldNotRun(f"Cannot read {error.filename or 'a source file'}: "
+                           f"{error.strerror or error}.")
+    if isinstance(error, InvalidUserOptions):
+        return CouldNotRun(" ".join(message.split()),
+                           hint=f"Change root_packages in {_where(config_file)}.")
+    return CouldNotRun(f"Could not build the import graph of {', '.join(root_packages)}: "
+                       f"{message}")
+
+
+def contract_options_error(error: InvalidContractOptions, name: str, contract_id: str | None,
+                           config_file: str | None) -> CouldNotRun:
+    """A contract whose options import-linter rejects."""
+    problems = "; ".join(f"{field}: {problem}" for field, problem in sorted(error.errors.items()))
+    label = f"'{contract_id}'" if contract_id else f"'{name}'"
+    return CouldNotRun(
+        f"Contract {label} in {_where(config_file)} has invalid options: {problems}",
+        hint="Fix the contract's section; see import-linter's documentation for its type.",
+    )
+
+
+def contract_check_error(error: Exception, name: str, contract_id: str | None,
+                         config_file: str | None) -> CouldNotRun:
+    """A contract that could not be checked against the graph (e.g. a missing module)."""
+    label = f"'{contract_id}'" if contract_id else f"'{name}'"
+    detail = " ".join(str(error).split()) or type(error).__name__
+    return CouldNotRun(
+        f"Contract {label} in {_where(config_file)} could not be checked: {detail}",
+        hint="Check the module names and ignore_imports of that contract against the code.",
+    )

@@ -1,0 +1,28 @@
+"""The bottom layer: plain value types shared by every other part of importgate.
+
+Nothing here imports grimp, import-linter or any sibling package, so results can be
+built, compared and serialised without touching a graph.
+"""
+
+from importgate.model.errors import EXIT_BROKEN, EXIT_COULD_NOT_RUN, EXIT_KEPT, CouldNotRun
+from importgate.model.results import (
+    VIOLATIONS_KEY,
+    CheckResult,
+    ContractResult,
+    ImportKind,
+    Link,
+    Violation,
+)
+
+__all__ = [
+    "EXIT_BROKEN",
+    "EXIT_COULD_NOT_RUN",
+    "EXIT_KEPT",
+    "VIOLATIONS_KEY",
+    "CheckResult",
+    "ContractResult",
+    "CouldNotRun",
+    "ImportKind",
+    "Link",
+    "Violation",
+]

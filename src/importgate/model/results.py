@@ -1,0 +1,158 @@
+"""Results of a check: links, violations, contract results and the whole run.
+
+These are the types the JSON document (see ``docs/json-report.md``) is written from,
+so their field names are part of importgate's stable interface.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+VIOLATIONS_KEY = "importgate_violations"
+"""Metadata key under which a contract type hands importgate a list of :class:`Violation`.
+
+Any import-linter contract type may put ready-made violations in its
+``ContractCheck.metadata`` under this key; importgate then reports them as they are
+instead of translating the metadata itself.
+"""
+
+
+class ImportKind(enum.StrEnum):
+    """Where an import statement sits, which decides when it runs."""
+
+    RUNTIME = "runtime"
+    """At module level: runs when the importing module is imported."""
+
+    DEFERRED = "deferred"
+    """Inside a function or method body: runs only when that code is called."""
+
+    TYPING = "typing"
+    """Under ``if TYPE_CHECKING:``: never runs, read by type checkers only."""
+
+    UNKNOWN = "unknown"
+    """The source line could not be located (e.g. a graph built by hand)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One direct import: ``importer`` imports ``imported`` at ``path:line_number``.
+
+    ``line_numbers`` holds every line where the same import pair occurs (a module may
+    import another several times); ``line_number`` is the first of them and
+    ``line_contents`` is the text of that line.
+    """
+
+    importer: str
+    imported: str
+    path: str | None = None
+    line_number: int | None = None
+    line_contents: str = ""
+    line_numbers: tuple[int, ...] = ()
+    kind: ImportKind = ImportKind.UNKNOWN
+
+    @property
+    def location(self) -> str:
+        """``path:LINE`` (or the module name when the file is unknown)."""
+        where = self.path or self.importer
+        line = "?" if self.line_number is None else str(self.line_number)
+        return f"{where}:{line}"
+
+    def describe(self) -> str:
+        """The one-line explanation used by every text report: location, then the code."""
+        code = self.line_contents or f"(import of {self.imported})"
+        extra = ""
+        if len(self.line_numbers) > 1:
+            others = ", ".join(str(n) for n in self.line_numbers[1:])
+            extra = f"  (also line {others})"
+        kind = "" if self.kind in (ImportKind.RUNTIME, ImportKind.UNKNOWN) else f"  [{self.kind}]"
+        return f"{self.location}  {code}{extra}{kind}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "importer": self.importer,
+            "imported": self.imported,
+            "path": self.path,
+            "line_number": self.line_number,
+            "line_contents": self.line_contents,
+            "line_numbers": list(self.line_numbers),
+            "kind": str(self.kind),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One reason a contract is broken.
+
+    For import violations, ``importer`` / ``imported`` name the two modules (or packages)
+    the contract forbids to be connected, and ``chain`` is the path of direct imports
+    that connects them, first link from ``importer``. Violations that are not about an
+    import path (for example a module missing from an exhaustive layers contract) have
+    an empty chain and say what is wrong in ``message``.
+    """
+
+    importer: str | None
+    imported: str | None
+    chain: tuple[Link, ...] = ()
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "importer": self.importer,
+            "imported": self.imported,
+            "message": self.message,
+            "chain": [link.to_dict() for link in self.chain],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ContractResult:
+    """The verdict on one contract, with everything needed to explain it."""
+
+    id: str | None
+    name: str
+    type: str
+    kept: bool
+    violations: tuple[Violation, ...] = ()
+    warnings: tuple[str, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
+    rendered: str = ""
+    duration_ms: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "kept": self.kept,
+            "violations": [violation.to_dict() for violation in self.violations],
+            "warnings": list(self.warnings),
+            "details": dict(self.details),
+            "duration_ms": self.duration_ms,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of one ``importgate check`` run."""
+
+    contracts: tuple[ContractResult, ...]
+    root_packages: tuple[str, ...] = ()
+    config_file: str | None = None
+    module_count: int = 0
+    import_count: int = 0
+    graph_duration_ms: int = 0
+
+    @property
+    def kept(self) -> int:
+        return sum(1 for contract in self.contracts if contract.kept)
+
+    @property
+    def broken(self) -> int:
+        return sum(1 for contract in self.contracts if not contract.kept)
+
+    @property
+    def passed(self) -> bool:
+        return self.broken == 0

@@ -1,0 +1,33 @@
+"""The table of report formats ``--format`` accepts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from importgate.model import CheckResult
+from importgate.report import jsondoc, text
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    name: str
+    filename: str
+    render: Callable[[CheckResult], str]
+    description: str
+
+
+FORMATS: dict[str, ReportFormat] = {
+    fmt.name: fmt
+    for fmt in (
+        ReportFormat("text", "importgate.txt", text.render_plain,
+                     "readable report (coloured on a terminal)"),
+        ReportFormat("json", "importgate.json", jsondoc.render,
+                     "stable JSON document, see docs/json-report.md"),
+    )
+}
+
+
+def render(result: CheckResult, format_name: str) -> str:
+    """Render ``result`` in the named format."""
+    return FORMATS[format_name].render(result)

@@ -1,54 +1,21 @@
-"""The ``importgate`` command line: a thin shell around :mod:`importgate.engine`.
-
-Exit codes: 0 every contract kept, 1 a contract broken, 2 importgate could not run.
-"""
+"""``importgate check``: check the contracts and write the reports."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from importgate import __version__
+from importgate.cli.common import fail, progress_spinner, stderr
 from importgate.engine import CheckOptions, run_check
-from importgate.model import EXIT_BROKEN, EXIT_COULD_NOT_RUN, EXIT_KEPT, CheckResult, CouldNotRun
+from importgate.model import EXIT_BROKEN, EXIT_KEPT, CheckResult, CouldNotRun
 from importgate.report import FORMATS, render
 from importgate.report import text as text_report
 
-_stderr = Console(stderr=True, highlight=False)
 
-
-def _fail(message: str) -> None:
-    _stderr.print(f"[red bold]importgate: could not run.[/red bold] {message}",
-                  markup="[" not in message, soft_wrap=True)
-    sys.exit(EXIT_COULD_NOT_RUN)
-
-
-@contextmanager
-def _progress_spinner(enabled: bool) -> Iterator[object]:
-    """A spinner on stderr while the graph builds and contracts are checked."""
-    if not enabled:
-        yield lambda stage, done, total: None
-        return
-    with _stderr.status("Starting...") as status:
-        def update(stage: str, done: int, total: int) -> None:
-            suffix = f" ({done}/{total})" if total > 1 else ""
-            status.update(f"{stage}{suffix}...")
-
-        yield update
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="importgate")
-def cli() -> None:
-    """importgate: declare how your packages may import each other, and enforce it."""
-
-
-@cli.command()
+@click.command()
 @click.argument("files", nargs=-1, type=click.Path())
 @click.option("--config", "config_file", metavar="FILE",
               help="Configuration file (default: .importlinter, setup.cfg or pyproject.toml, "
@@ -75,26 +42,26 @@ def check(files: tuple[str, ...], config_file: str | None, contract_ids: tuple[s
     chosen = list(dict.fromkeys(formats or ("text",)))
     machine = [name for name in chosen if name != "text"]
     if output_file and (output_dir or len(machine) != 1):
-        _fail("--output takes exactly one non-text --format; use --output-dir for several.")
+        fail("--output takes exactly one non-text --format; use --output-dir for several.")
     if not output_dir and not output_file and len(machine) > 1:
-        _fail("Several formats need --output-dir DIR (one file per format).")
+        fail("Several formats need --output-dir DIR (one file per format).")
     if not output_dir and not output_file and machine and "text" in chosen:
-        _fail(f"--format text and --format {machine[0]} would both go to stdout; "
+        fail(f"--format text and --format {machine[0]} would both go to stdout; "
               "add --output FILE or --output-dir DIR.")
 
     options = CheckOptions(config_file=config_file, contract_ids=contract_ids,
                            cache_dir=cache_dir, no_cache=no_cache)
     try:
-        with _progress_spinner(_stderr.is_terminal) as progress:
-            result = run_check(options, progress=progress)  # type: ignore[arg-type]
+        with progress_spinner(stderr.is_terminal) as progress:
+            result = run_check(options, progress=progress)
     except CouldNotRun as error:
         if debug:
             raise
-        _fail(str(error))
+        fail(str(error))
     except Exception as error:  # an importgate bug: still one paragraph, not a traceback
         if debug:
             raise
-        _fail(f"unexpected error: {type(error).__name__}: {error}. "
+        fail(f"unexpected error: {type(error).__name__}: {error}. "
               "Run again with --debug and report it.")
     _write_reports(result, chosen, output_file, output_dir)
     sys.exit(EXIT_KEPT if result.passed else EXIT_BROKEN)
@@ -119,9 +86,6 @@ def _write_reports(result: CheckResult, chosen: list[str], output_file: str | No
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
         except OSError as error:
-            _fail(f"Cannot write {target}: {error.strerror or error}.")
+            fail(f"Cannot write {target}: {error.strerror or error}.")
 
 
-def main() -> None:
-    """Console-script entry point."""
-    cli()

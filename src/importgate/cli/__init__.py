@@ -1,0 +1,28 @@
+"""The ``importgate`` command line: a thin shell around :mod:`importgate.engine`.
+
+Each command lives in its own module in this package and is attached to the ``cli``
+group here. Exit codes: 0 every contract kept, 1 a contract broken, 2 importgate could
+not run.
+"""
+
+from __future__ import annotations
+
+import click
+
+from importgate import __version__
+from importgate.cli.check import check
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="importgate")
+def cli() -> None:
+    """importgate: declare how your packages may import each other, and enforce it."""
+
+
+
+cli.add_command(check)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

@@ -19,7 +19,6 @@ def cli() -> None:
     """importgate: declare how your packages may import each other, and enforce it."""
 
 
-
 cli.add_command(check)
 
 

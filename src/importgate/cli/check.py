@@ -17,24 +17,56 @@ from importgate.report import text as text_report
 
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path())
-@click.option("--config", "config_file", metavar="FILE",
-              help="Configuration file (default: .importlinter, setup.cfg or pyproject.toml, "
-              "found as lint-imports finds it).")
-@click.option("--contract", "contract_ids", multiple=True, metavar="ID",
-              help="Check only this contract id. Repeatable.")
+@click.option(
+    "--config",
+    "config_file",
+    metavar="FILE",
+    help="Configuration file (default: .importlinter, setup.cfg or pyproject.toml, "
+    "found as lint-imports finds it).",
+)
+@click.option(
+    "--contract",
+    "contract_ids",
+    multiple=True,
+    metavar="ID",
+    help="Check only this contract id. Repeatable.",
+)
 @click.option("--no-cache", is_flag=True, help="Build the graph without grimp's cache.")
-@click.option("--cache-dir", metavar="DIR",
-              help="grimp's cache directory (default: .import_linter_cache).")
-@click.option("--format", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
-              help="Report format. Repeatable; default: text.")
-@click.option("--output", "output_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Write the (single) non-text format to FILE instead of stdout.")
-@click.option("--output-dir", type=click.Path(file_okay=False), metavar="DIR",
-              help="Write every requested format to DIR (text is also printed).")
+@click.option(
+    "--cache-dir", metavar="DIR", help="grimp's cache directory (default: .import_linter_cache)."
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(sorted(FORMATS)),
+    help="Report format. Repeatable; default: text.",
+)
+@click.option(
+    "--output",
+    "output_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write the (single) non-text format to FILE instead of stdout.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write every requested format to DIR (text is also printed).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
-def check(files: tuple[str, ...], config_file: str | None, contract_ids: tuple[str, ...],
-          no_cache: bool, cache_dir: str | None, formats: tuple[str, ...],
-          output_file: str | None, output_dir: str | None, debug: bool) -> None:
+def check(
+    files: tuple[str, ...],
+    config_file: str | None,
+    contract_ids: tuple[str, ...],
+    no_cache: bool,
+    cache_dir: str | None,
+    formats: tuple[str, ...],
+    output_file: str | None,
+    output_dir: str | None,
+    debug: bool,
+) -> None:
     """Check the import contracts; exit 0 if all are kept, 1 if any is broken.
 
     FILES (optional, as passed by pre-commit) are accepted; the whole graph is checked.
@@ -46,11 +78,14 @@ def check(files: tuple[str, ...], config_file: str | None, contract_ids: tuple[s
     if not output_dir and not output_file and len(machine) > 1:
         fail("Several formats need --output-dir DIR (one file per format).")
     if not output_dir and not output_file and machine and "text" in chosen:
-        fail(f"--format text and --format {machine[0]} would both go to stdout; "
-              "add --output FILE or --output-dir DIR.")
+        fail(
+            f"--format text and --format {machine[0]} would both go to stdout; "
+            "add --output FILE or --output-dir DIR."
+        )
 
-    options = CheckOptions(config_file=config_file, contract_ids=contract_ids,
-                           cache_dir=cache_dir, no_cache=no_cache)
+    options = CheckOptions(
+        config_file=config_file, contract_ids=contract_ids, cache_dir=cache_dir, no_cache=no_cache
+    )
     try:
         with progress_spinner(stderr.is_terminal) as progress:
             result = run_check(options, progress=progress)
@@ -61,14 +96,17 @@ def check(files: tuple[str, ...], config_file: str | None, contract_ids: tuple[s
     except Exception as error:  # an importgate bug: still one paragraph, not a traceback
         if debug:
             raise
-        fail(f"unexpected error: {type(error).__name__}: {error}. "
-              "Run again with --debug and report it.")
+        fail(
+            f"unexpected error: {type(error).__name__}: {error}. "
+            "Run again with --debug and report it."
+        )
     _write_reports(result, chosen, output_file, output_dir)
     sys.exit(EXIT_KEPT if result.passed else EXIT_BROKEN)
 
 
-def _write_reports(result: CheckResult, chosen: list[str], output_file: str | None,
-                   output_dir: str | None) -> None:
+def _write_reports(
+    result: CheckResult, chosen: list[str], output_file: str | None, output_dir: str | None
+) -> None:
     if "text" in chosen:
         text_report.write(result, Console(highlight=False))
     for name in chosen:
@@ -87,5 +125,3 @@ def _write_reports(result: CheckResult, chosen: list[str], output_file: str | No
             target.write_text(content, encoding="utf-8")
         except OSError as error:
             fail(f"Cannot write {target}: {error.strerror or error}.")
-
-

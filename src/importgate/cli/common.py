@@ -30,6 +30,7 @@ def progress_spinner(enabled: bool) -> Iterator[ProgressCallback]:
         yield lambda stage, done, total: None
         return
     with stderr.status("Starting...") as status:
+
         def update(stage: str, done: int, total: int) -> None:
             suffix = f" ({done}/{total})" if total > 1 else ""
             status.update(f"{stage}{suffix}...")

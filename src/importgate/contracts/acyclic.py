@@ -60,8 +60,7 @@ class AcyclicContract(Contract):
             self._drop_typing_only_imports(graph, links, modules)
 
         adjacency = {
-            module: graph.find_modules_directly_imported_by(module) & modules
-            for module in modules
+            module: graph.find_modules_directly_imported_by(module) & modules for module in modules
         }
         cycles = find_cycles(adjacency)
         output.verbose_print(verbose, f"Found {len(cycles)} import cycle(s).")
@@ -135,16 +134,19 @@ class AcyclicContract(Contract):
         for violation in violations:
             output.print_error(escape(violation.message), bold=False)
             for link in violation.chain:
-                output.print_error(f"    {escape(link.importer)} -> {escape(link.imported)}",
-                                   bold=False)
+                output.print_error(
+                    f"    {escape(link.importer)} -> {escape(link.imported)}", bold=False
+                )
                 output.print(f"        {escape(link.describe())}")
             output.new_line()
         breakers: list[Link] = check.metadata[BREAKERS_KEY]
         if breakers:
             output.print("Suggested cycle breakers (grimp): remove these imports")
             for link in breakers:
-                output.print(f"  - {escape(link.importer)} -> {escape(link.imported)}"
-                             f"  ({escape(link.location)})")
+                output.print(
+                    f"  - {escape(link.importer)} -> {escape(link.imported)}"
+                    f"  ({escape(link.location)})"
+                )
             output.new_line()
         contract_utils.render_broken_contract_guidance(
             self.broken_contract_guidance  # type: ignore[arg-type]

@@ -56,8 +56,7 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
         raise errors.config_error(error, options.config_file) from error
 
     try:
-        selected = linter.select_contracts(user_options, options.config_file,
-                                           options.contract_ids)
+        selected = linter.select_contracts(user_options, options.config_file, options.contract_ids)
     except Exception as error:
         raise errors.selection_error(error, options.config_file) from error
 
@@ -66,16 +65,17 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
         try:
             contracts.append(linter.instantiate(item, user_options))
         except InvalidContractOptions as error:
-            raise errors.contract_options_error(error, item.options["name"],
-                                                item.options.get("id"),
-                                                options.config_file) from error
+            raise errors.contract_options_error(
+                error, item.options["name"], item.options.get("id"), options.config_file
+            ) from error
 
     root_packages = list(user_options.session_options["root_packages"])
     progress("Building import graph", 0, 1)
     started = time.perf_counter()
     try:
-        graph = linter.build_graph(user_options,
-                                   linter.cache_setting(options.cache_dir, options.no_cache))
+        graph = linter.build_graph(
+            user_options, linter.cache_setting(options.cache_dir, options.no_cache)
+        )
     except Exception as error:
         raise errors.graph_error(error, root_packages, options.config_file) from error
     graph_ms = int((time.perf_counter() - started) * 1000)
@@ -90,21 +90,24 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
         except CouldNotRun:
             raise
         except Exception as error:
-            raise errors.contract_check_error(error, contract.name, item.options.get("id"),
-                                              options.config_file) from error
+            raise errors.contract_check_error(
+                error, contract.name, item.options.get("id"), options.config_file
+            ) from error
         duration = int((time.perf_counter() - started) * 1000)
         rendered = "" if contract_check.kept else linter.render(contract, contract_check)
-        results.append(ContractResult(
-            id=item.options.get("id"),
-            name=contract.name,
-            type=item.options["type"],
-            kept=contract_check.kept,
-            violations=tuple(violations_of(contract, contract_check, links, rendered)),
-            warnings=tuple(contract_check.warnings),
-            details=details_of(contract_check),
-            rendered=rendered,
-            duration_ms=duration,
-        ))
+        results.append(
+            ContractResult(
+                id=item.options.get("id"),
+                name=contract.name,
+                type=item.options["type"],
+                kept=contract_check.kept,
+                violations=tuple(violations_of(contract, contract_check, links, rendered)),
+                warnings=tuple(contract_check.warnings),
+                details=details_of(contract_check),
+                rendered=rendered,
+                duration_ms=duration,
+            )
+        )
     progress("Done", len(contracts), len(contracts))
     return CheckResult(
         contracts=tuple(results),

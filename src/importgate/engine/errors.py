@@ -22,9 +22,7 @@ _CONFIG_HINT = (
     "Pass another file with --config FILE."
 )
 
-_BUILT_IN_TYPES = (
-    "layers, forbidden, independence, protected, private_modules, acyclic_siblings"
-)
+_BUILT_IN_TYPES = "layers, forbidden, independence, protected, private_modules, acyclic_siblings"
 
 
 def _where(config_file: str | None) -> str:
@@ -36,8 +34,9 @@ def config_error(error: Exception, config_file: str | None) -> CouldNotRun:
     where = _where(config_file)
     if isinstance(error, FileNotFoundError):
         if config_file and not os.path.exists(config_file):
-            return CouldNotRun(f"Configuration file {config_file} does not exist.",
-                               hint=_CONFIG_HINT)
+            return CouldNotRun(
+                f"Configuration file {config_file} does not exist.", hint=_CONFIG_HINT
+            )
         if config_file:
             return CouldNotRun(
                 f"{config_file} has no [importlinter] section "
@@ -49,11 +48,12 @@ def config_error(error: Exception, config_file: str | None) -> CouldNotRun:
         )
     if isinstance(error, configparser.Error):
         detail = " ".join(str(error).split())
-        return CouldNotRun(f"{where} is not a valid INI file: {detail}",
-                           hint="Fix the file's syntax; every option must sit in a section.")
+        return CouldNotRun(
+            f"{where} is not a valid INI file: {detail}",
+            hint="Fix the file's syntax; every option must sit in a section.",
+        )
     if isinstance(error, tomllib.TOMLDecodeError):
-        return CouldNotRun(f"{where} is not valid TOML: {error}",
-                           hint="Fix the file's syntax.")
+        return CouldNotRun(f"{where} is not valid TOML: {error}", hint="Fix the file's syntax.")
     if isinstance(error, KeyError) and error.args and error.args[0] == "root_package":
         return CouldNotRun(
             f"{where} does not say which packages to check.",
@@ -78,9 +78,11 @@ def selection_error(error: Exception, config_file: str | None) -> CouldNotRun:
     if isinstance(error, InvalidUserOptions):
         return CouldNotRun(" ".join(str(error).split()))
     if isinstance(error, ValueError) and "contract" in str(error).lower():
-        return CouldNotRun(" ".join(str(error).split()),
-                           hint="Check the ids given with --contract against the "
-                           "[importlinter:contract:ID] sections.")
+        return CouldNotRun(
+            " ".join(str(error).split()),
+            hint="Check the ids given with --contract against the "
+            "[importlinter:contract:ID] sections.",
+        )
     if isinstance(error, (ImportError, AttributeError, TypeError, AssertionError)):
         return CouldNotRun(
             f"A custom contract type in the contract_types option of {where} could not be "
@@ -116,17 +118,19 @@ def graph_error(error: Exception, root_packages: list[str], config_file: str | N
             hint="Save the file as UTF-8 (or remove it from the package).",
         )
     if isinstance(error, OSError):
-        return CouldNotRun(f"Cannot read {error.filename or 'a source file'}: "
-                           f"{error.strerror or error}.")
+        return CouldNotRun(
+            f"Cannot read {error.filename or 'a source file'}: {error.strerror or error}."
+        )
     if isinstance(error, InvalidUserOptions):
-        return CouldNotRun(" ".join(message.split()),
-                           hint=f"Change root_packages in {_where(config_file)}.")
-    return CouldNotRun(f"Could not build the import graph of {', '.join(root_packages)}: "
-                       f"{message}")
+        return CouldNotRun(
+            " ".join(message.split()), hint=f"Change root_packages in {_where(config_file)}."
+        )
+    return CouldNotRun(f"Could not build the import graph of {', '.join(root_packages)}: {message}")
 
 
-def contract_options_error(error: InvalidContractOptions, name: str, contract_id: str | None,
-                           config_file: str | None) -> CouldNotRun:
+def contract_options_error(
+    error: InvalidContractOptions, name: str, contract_id: str | None, config_file: str | None
+) -> CouldNotRun:
     """A contract whose options import-linter rejects."""
     problems = "; ".join(f"{field}: {problem}" for field, problem in sorted(error.errors.items()))
     label = f"'{contract_id}'" if contract_id else f"'{name}'"
@@ -136,8 +140,9 @@ def contract_options_error(error: InvalidContractOptions, name: str, contract_id
     )
 
 
-def contract_check_error(error: Exception, name: str, contract_id: str | None,
-                         config_file: str | None) -> CouldNotRun:
+def contract_check_error(
+    error: Exception, name: str, contract_id: str | None, config_file: str | None
+) -> CouldNotRun:
     """A contract that could not be checked against the graph (e.g. a missing module)."""
     label = f"'{contract_id}'" if contract_id else f"'{name}'"
     detail = " ".join(str(error).split()) or type(error).__name__

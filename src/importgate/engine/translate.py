@@ -22,8 +22,9 @@ from importgate.graph import LinkFactory
 from importgate.model import VIOLATIONS_KEY, Link, Violation
 
 
-def violations_of(contract: Contract, check: ContractCheck, links: LinkFactory,
-                  rendered: str) -> list[Violation]:
+def violations_of(
+    contract: Contract, check: ContractCheck, links: LinkFactory, rendered: str
+) -> list[Violation]:
     """Every violation of a broken contract, in import-linter's order."""
     metadata = check.metadata
     if check.kept:
@@ -41,13 +42,17 @@ def violations_of(contract: Contract, check: ContractCheck, links: LinkFactory,
             for link in entry.illegal_links
         ]
     if isinstance(contract, PrivateModulesContract):
-        return [_single(link, links, f"{link['imported']} is private")
-                for link in metadata["illegal_imports"]]
+        return [
+            _single(link, links, f"{link['imported']} is private")
+            for link in metadata["illegal_imports"]
+        ]
     if isinstance(contract, AcyclicSiblingsContract):
         return [
-            _single({"importer": a, "imported": b, "line_numbers": ()}, links,
-                    f"Cycle among the children of {package}; removing this import would help "
-                    "break it")
+            _single(
+                {"importer": a, "imported": b, "line_numbers": ()},
+                links,
+                f"Cycle among the children of {package}; removing this import would help break it",
+            )
             for package, breakers in sorted(metadata["cycle_breakers_by_package"].items())
             for a, b in sorted(breakers)
         ]
@@ -59,8 +64,12 @@ def _link(raw: Mapping[str, Any], links: LinkFactory) -> Link:
 
 
 def _single(raw: Mapping[str, Any], links: LinkFactory, message: str) -> Violation:
-    return Violation(importer=raw["importer"], imported=raw["imported"],
-                     chain=(_link(raw, links),), message=message)
+    return Violation(
+        importer=raw["importer"],
+        imported=raw["imported"],
+        chain=(_link(raw, links),),
+        message=message,
+    )
 
 
 def _expand(detailed: Mapping[str, Any]) -> Iterator[list[Mapping[str, Any]]]:
@@ -76,34 +85,48 @@ def _expand(detailed: Mapping[str, Any]) -> Iterator[list[Mapping[str, Any]]]:
         yield [*main[:-1], last]
 
 
-def _chain_violations(importer: str, imported: str, routes: Iterable[Any],
-                      links: LinkFactory) -> Iterator[Violation]:
+def _chain_violations(
+    importer: str, imported: str, routes: Iterable[Any], links: LinkFactory
+) -> Iterator[Violation]:
     message = f"{importer} is not allowed to import {imported}"
     for route in routes:
         chains = _expand(route) if isinstance(route, Mapping) else [list(route)]
         for chain in chains:
-            yield Violation(importer=importer, imported=imported,
-                            chain=tuple(_link(raw, links) for raw in chain), message=message)
+            yield Violation(
+                importer=importer,
+                imported=imported,
+                chain=tuple(_link(raw, links) for raw in chain),
+                message=message,
+            )
 
 
 def _layers(metadata: Mapping[str, Any], links: LinkFactory) -> list[Violation]:
     violations: list[Violation] = []
     for dependency in metadata["invalid_dependencies"]:
-        violations.extend(_chain_violations(dependency["importer"], dependency["imported"],
-                                            dependency["routes"], links))
+        violations.extend(
+            _chain_violations(
+                dependency["importer"], dependency["imported"], dependency["routes"], links
+            )
+        )
     for module in sorted(metadata.get("undeclared_modules") or ()):
-        violations.append(Violation(
-            importer=module, imported=None,
-            message=f"{module} is not listed as a layer (the contract is exhaustive)",
-        ))
+        violations.append(
+            Violation(
+                importer=module,
+                imported=None,
+                message=f"{module} is not listed as a layer (the contract is exhaustive)",
+            )
+        )
     return violations
 
 
 def _chains(invalid_chains: Iterable[Mapping[str, Any]], links: LinkFactory) -> list[Violation]:
     violations: list[Violation] = []
     for entry in invalid_chains:
-        violations.extend(_chain_violations(entry["downstream_module"], entry["upstream_module"],
-                                            entry["chains"], links))
+        violations.extend(
+            _chain_violations(
+                entry["downstream_module"], entry["upstream_module"], entry["chains"], links
+            )
+        )
     return violations
 
 

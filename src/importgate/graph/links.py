@@ -33,9 +33,7 @@ class LinkFactory:
         lines = [detail["line_number"] for detail in details]
         return dict(classify_lines(self.locator.file_of(importer), lines))
 
-    def link(
-        self, importer: str, imported: str, line_numbers: Iterable[int | None] = ()
-    ) -> Link:
+    def link(self, importer: str, imported: str, line_numbers: Iterable[int | None] = ()) -> Link:
         """Explain the direct import ``importer -> imported``.
 
         ``line_numbers`` restricts the link to those lines (as reported by a contract);
@@ -52,8 +50,9 @@ class LinkFactory:
             key=lambda d: (_KIND_ORDER[kinds[d["line_number"]]], d["line_number"]),
         )
         if not details:
-            return Link(importer=importer, imported=imported,
-                        path=self.locator.display_path(importer))
+            return Link(
+                importer=importer, imported=imported, path=self.locator.display_path(importer)
+            )
         first = details[0]
         return Link(
             importer=importer,

@@ -20,10 +20,15 @@ class ReportFormat:
 FORMATS: dict[str, ReportFormat] = {
     fmt.name: fmt
     for fmt in (
-        ReportFormat("text", "importgate.txt", text.render_plain,
-                     "readable report (coloured on a terminal)"),
-        ReportFormat("json", "importgate.json", jsondoc.render,
-                     "stable JSON document, see docs/json-report.md"),
+        ReportFormat(
+            "text", "importgate.txt", text.render_plain, "readable report (coloured on a terminal)"
+        ),
+        ReportFormat(
+            "json",
+            "importgate.json",
+            jsondoc.render,
+            "stable JSON document, see docs/json-report.md",
+        ),
     )
 }
 

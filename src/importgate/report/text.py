@@ -55,9 +55,11 @@ def write(result: CheckResult, console: Console) -> None:
             console.print("  Suggested cycle breakers (remove one of these imports):")
             for link in breakers:
                 where = f"{link['path'] or link['importer']}:{link['line_number'] or '?'}"
-                console.print(f"    - {escape(link['importer'])} -> "
-                              f"{escape(link['imported'])}  [cyan]{escape(where)}[/cyan]",
-                              soft_wrap=True)
+                console.print(
+                    f"    - {escape(link['importer'])} -> "
+                    f"{escape(link['imported'])}  [cyan]{escape(where)}[/cyan]",
+                    soft_wrap=True,
+                )
             console.print()
     colour = "green" if result.passed else "red"
     console.print(f"[{colour}]{result.kept} kept, {result.broken} broken[/{colour}]")
@@ -66,6 +68,8 @@ def write(result: CheckResult, console: Console) -> None:
 def render_plain(result: CheckResult) -> str:
     """The report as plain text (for files)."""
     buffer = io.StringIO()
-    write(result, Console(file=buffer, width=120, no_color=True, highlight=False,
-                          force_terminal=False))
+    write(
+        result,
+        Console(file=buffer, width=120, no_color=True, highlight=False, force_terminal=False),
+    )
     return buffer.getvalue()

@@ -50,15 +50,17 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
     if sys.path[:1] != [cwd]:
         sys.path.insert(0, cwd)
 
+    config_file = options.config_file or linter.discovered_config_file()
     try:
         user_options = linter.read_options(options.config_file)
     except Exception as error:  # every reader failure is the user's to fix
-        raise errors.config_error(error, options.config_file) from error
+        raise errors.config_error(error, config_file) from error
 
     try:
-        selected = linter.select_contracts(user_options, options.config_file, options.contract_ids)
+        selected = linter.select_contracts(user_options, config_file, options.contract_ids)
     except Exception as error:
-        raise errors.selection_error(error, options.config_file) from error
+        types = user_options.session_options.get("contract_types", [])
+        raise errors.selection_error(error, config_file, types) from error
 
     contracts = []
     for item in selected:
@@ -66,7 +68,7 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
             contracts.append(linter.instantiate(item, user_options))
         except InvalidContractOptions as error:
             raise errors.contract_options_error(
-                error, item.options["name"], item.options.get("id"), options.config_file
+                error, item.options["name"], item.options.get("id"), config_file
             ) from error
 
     root_packages = list(user_options.session_options["root_packages"])
@@ -77,7 +79,7 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
             user_options, linter.cache_setting(options.cache_dir, options.no_cache)
         )
     except Exception as error:
-        raise errors.graph_error(error, root_packages, options.config_file) from error
+        raise errors.graph_error(error, root_packages, config_file) from error
     graph_ms = int((time.perf_counter() - started) * 1000)
 
     links = LinkFactory(graph, ModuleLocator())
@@ -91,7 +93,7 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
             raise
         except Exception as error:
             raise errors.contract_check_error(
-                error, contract.name, item.options.get("id"), options.config_file
+                error, contract.name, item.options.get("id"), config_file
             ) from error
         duration = int((time.perf_counter() - started) * 1000)
         rendered = "" if contract_check.kept else linter.render(contract, contract_check)
@@ -112,7 +114,7 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
     return CheckResult(
         contracts=tuple(results),
         root_packages=tuple(root_packages),
-        config_file=options.config_file,
+        config_file=config_file,
         module_count=len(graph.modules),
         import_count=graph.count_imports(),
         graph_duration_ms=graph_ms,

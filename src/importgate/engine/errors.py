@@ -65,9 +65,19 @@ def config_error(error: Exception, config_file: str | None) -> CouldNotRun:
     return CouldNotRun(f"Could not read {where}: {error}")
 
 
-def selection_error(error: Exception, config_file: str | None) -> CouldNotRun:
+def selection_error(
+    error: Exception, config_file: str | None, contract_types: list[str] | str | None = None
+) -> CouldNotRun:
     """An error raised while validating contracts and resolving their types."""
     where = _where(config_file)
+    lines = [contract_types] if isinstance(contract_types, str) else list(contract_types or [])
+    malformed = [line for line in lines if len(line.split(": ")) != 2]
+    if isinstance(error, AssertionError) and malformed:
+        return CouldNotRun(
+            f"The contract_types option of {where} has a malformed line: '{malformed[0]}'.",
+            hint="Each line must read 'name: package.module.ClassName' (a colon and a space "
+            "after the name).",
+        )
     if isinstance(error, NoSuchContractType):
         return CouldNotRun(
             f"{where} uses the unknown contract type '{error}'.",
@@ -114,7 +124,7 @@ def graph_error(error: Exception, root_packages: list[str], config_file: str | N
         )
     if isinstance(error, UnicodeError):
         return CouldNotRun(
-            f"{message}.",
+            f"{message.replace(os.getcwd() + os.sep, '')}.",
             hint="Save the file as UTF-8 (or remove it from the package).",
         )
     if isinstance(error, OSError):

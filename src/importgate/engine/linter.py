@@ -41,6 +41,24 @@ def read_options(config_file: str | None) -> UserOptions:
     return options
 
 
+def discovered_config_file() -> str | None:
+    """The file ``lint-imports`` would read when none is given, for messages and reports.
+
+    Asks import-linter's own readers, in their own order, which file holds options.
+    """
+    import os
+
+    for reader in settings.USER_OPTION_READERS.values():
+        for candidate in reader.potential_config_filenames:
+            if os.path.isfile(candidate):
+                try:
+                    if reader._read_config_filename(candidate):
+                        return str(candidate)
+                except Exception:  # an unreadable candidate is reported by read_options
+                    return str(candidate)
+    return None
+
+
 def select_contracts(
     options: UserOptions, config_file: str | None, contract_ids: Sequence[str]
 ) -> list[SelectedContract]:

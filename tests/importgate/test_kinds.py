@@ -52,3 +52,47 @@ def test_classification(tmp_path: Path):
 
 def test_unknown_file_gives_unknown_kind():
     assert classify_lines(None, [3]) == {3: ImportKind.UNKNOWN}
+
+
+def _ast_kinds(path: Path) -> dict[int, ImportKind]:
+    """The reference answer: classify every import statement from the syntax tree."""
+    import ast
+
+    from importgate.graph.kinds import _spans
+
+    tree = ast.parse(path.read_bytes())
+    typing, deferred = _spans(tree)
+    kinds = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            line = node.lineno
+            if any(a <= line <= b for a, b in typing):
+                kinds[line] = ImportKind.TYPING
+            elif any(a <= line <= b for a, b in deferred):
+                kinds[line] = ImportKind.DEFERRED
+            else:
+                kinds[line] = ImportKind.RUNTIME
+    return kinds
+
+
+def test_text_walk_agrees_with_the_parser_on_real_code():
+    """The fast text walk must give the parser's answer, or no answer, on every import."""
+    import importlib.util
+
+    from importgate.graph.kinds import _classify_by_text, _lines_of
+
+    checked = answered = 0
+    for package in ("sqlalchemy", "pydantic", "rich", "click", "importlinter", "hypothesis"):
+        spec = importlib.util.find_spec(package)
+        assert spec and spec.submodule_search_locations
+        for path in sorted(Path(spec.submodule_search_locations[0]).rglob("*.py")):
+            lines = _lines_of(path)
+            for line, expected in _ast_kinds(path).items():
+                checked += 1
+                got = _classify_by_text(lines, line)
+                if got is not None:
+                    answered += 1
+                    assert got == expected, f"{path}:{line}"
+    assert checked > 5000
+    # The walk is only worth having if it answers nearly everything by itself.
+    assert answered / checked > 0.95, (answered, checked)

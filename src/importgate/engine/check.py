@@ -12,6 +12,7 @@ Steps, each done by import-linter or grimp and each turning failure into
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -96,17 +97,17 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
                 error, contract.name, item.options.get("id"), config_file
             ) from error
         duration = int((time.perf_counter() - started) * 1000)
-        rendered = "" if contract_check.kept else linter.render(contract, contract_check)
+        render = functools.partial(linter.render, contract, contract_check)
+        violations = violations_of(contract, contract_check, links, render)
         results.append(
             ContractResult(
                 id=item.options.get("id"),
                 name=contract.name,
                 type=item.options["type"],
                 kept=contract_check.kept,
-                violations=tuple(violations_of(contract, contract_check, links, rendered)),
+                violations=tuple(violations),
                 warnings=tuple(contract_check.warnings),
                 details=details_of(contract_check),
-                rendered=rendered,
                 duration_ms=duration,
             )
         )

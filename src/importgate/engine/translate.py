@@ -7,7 +7,7 @@ report: its own rendering (what ``lint-imports`` would print) is kept as the mes
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from importlinter.contracts.acyclic_siblings import AcyclicSiblingsContract
@@ -23,9 +23,13 @@ from importgate.model import VIOLATIONS_KEY, Link, Violation
 
 
 def violations_of(
-    contract: Contract, check: ContractCheck, links: LinkFactory, rendered: str
+    contract: Contract, check: ContractCheck, links: LinkFactory, render: Callable[[], str]
 ) -> list[Violation]:
-    """Every violation of a broken contract, in import-linter's order."""
+    """Every violation of a broken contract, in import-linter's order.
+
+    ``render`` produces what ``lint-imports`` would print for the contract; it is only
+    called for contract types whose metadata importgate does not know.
+    """
     metadata = check.metadata
     if check.kept:
         return []
@@ -56,7 +60,7 @@ def violations_of(
             for package, breakers in sorted(metadata["cycle_breakers_by_package"].items())
             for a, b in sorted(breakers)
         ]
-    return [Violation(importer=None, imported=None, message=rendered.strip())]
+    return [Violation(importer=None, imported=None, message=render().strip())]
 
 
 def _link(raw: Mapping[str, Any], links: LinkFactory) -> Link:

@@ -1,20 +1,34 @@
 """Classify import lines as runtime, deferred or typing-only.
 
 grimp tells us *that* a module imports another on a given line; it does not say
-whether that line runs when the module is imported. We read the importing file's
-syntax tree (``ast``, the standard library's parser - no import parsing of our own) and
-look at what encloses each line: an ``if TYPE_CHECKING:`` block makes it typing-only,
-a function body makes it deferred, anything else runs at import time.
+whether that line runs when the module is imported. We answer from what encloses the
+line: an ``if TYPE_CHECKING:`` block makes it typing-only, a function body makes it
+deferred, anything else runs at import time.
+
+This sits on the hot path of every report, so it is careful about cost:
+
+* a statement that starts in column 0 is a module-level statement, so an import line
+  with no indentation is ``runtime`` without parsing anything;
+* for an indented line, the enclosing block headers are found by walking up the file
+  to lines of smaller indentation (``def ...:``, ``if TYPE_CHECKING:``, ``else:``...);
+* when that walk meets anything it cannot be sure of (a docstring or bracket that
+  breaks the indentation), the file is parsed with ``ast`` (the standard library's
+  parser: no import parsing of our own) and the walk visits statements only.
+
+Parsing every importing file costs more than building the graph for a typical broken
+contract; the text walk answers almost every line exactly and the parser the rest.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from importgate.model import ImportKind
+
+Span = tuple[int, int]
 
 
 def _is_type_checking_test(test: ast.expr) -> bool:
@@ -25,44 +39,125 @@ def _is_type_checking_test(test: ast.expr) -> bool:
     return False
 
 
-class _Spans(ast.NodeVisitor):
-    """Collect the line spans of TYPE_CHECKING blocks and function bodies."""
+def _span(nodes: list[ast.stmt]) -> Span | None:
+    if not nodes:
+        return None
+    return nodes[0].lineno, max(node.end_lineno or node.lineno for node in nodes)
 
-    def __init__(self) -> None:
-        self.typing: list[tuple[int, int]] = []
-        self.deferred: list[tuple[int, int]] = []
 
-    def _span(self, nodes: list[ast.stmt]) -> tuple[int, int] | None:
-        if not nodes:
-            return None
-        return nodes[0].lineno, max(node.end_lineno or node.lineno for node in nodes)
+def _child_blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """The statement lists nested in ``node`` (bodies, else-branches, handlers, cases)."""
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(node, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for handler in getattr(node, "handlers", ()):
+        yield handler.body
+    for case in getattr(node, "cases", ()):
+        yield case.body
 
-    def visit_If(self, node: ast.If) -> None:
-        if _is_type_checking_test(node.test):
-            span = self._span(node.body)
-            if span:
-                self.typing.append(span)
-        self.generic_visit(node)
 
-    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        span = self._span(node.body)
-        if span:
-            self.deferred.append(span)
-        self.generic_visit(node)
+def _spans(tree: ast.Module) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    typing: list[Span] = []
+    deferred: list[Span] = []
+    todo: list[ast.stmt] = list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.If) and _is_type_checking_test(node.test):
+            if span := _span(node.body):
+                typing.append(span)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            span := _span(node.body)
+        ):
+            deferred.append(span)
+        for block in _child_blocks(node):
+            todo.extend(block)
+    return tuple(typing), tuple(deferred)
 
-    visit_FunctionDef = _visit_function
-    visit_AsyncFunctionDef = _visit_function
+
+@lru_cache(maxsize=256)
+def _lines_of(path: Path) -> tuple[str, ...]:
+    try:
+        return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:
+        return ()
 
 
 @lru_cache(maxsize=4096)
-def _spans_of(path: Path) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+def _spans_of(path: Path) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     try:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
-    except (OSError, SyntaxError, ValueError):
+        tree = ast.parse("\n".join(_lines_of(path)), filename=str(path))
+    except (SyntaxError, ValueError):
         return (), ()
-    visitor = _Spans()
-    visitor.visit(tree)
-    return tuple(visitor.typing), tuple(visitor.deferred)
+    return _spans(tree)
+
+
+_HEADER_KEYWORDS = (
+    "def",
+    "async",
+    "class",
+    "if",
+    "elif",
+    "else",
+    "try",
+    "except",
+    "finally",
+    "with",
+    "for",
+    "while",
+    "match",
+    "case",
+)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t"))
+
+
+def _header_kind(header: str) -> ImportKind | None:
+    """What a block header makes of the code it encloses (None: no effect)."""
+    word = header.split(None, 1)[0].rstrip(":")
+    if word in ("def", "async"):
+        return ImportKind.DEFERRED
+    if word in ("if", "elif") and header.rstrip(":").strip().split(None, 1)[-1].split(".")[-1] == (
+        "TYPE_CHECKING"
+    ):
+        return ImportKind.TYPING
+    return None
+
+
+def _classify_by_text(lines: tuple[str, ...], line: int) -> ImportKind | None:
+    """Classify from indentation alone; None when the text is ambiguous."""
+    if not 0 < line <= len(lines):
+        return None
+    indent = _indent(lines[line - 1])
+    found: list[ImportKind] = []
+    closing = False  # just passed the ')' line of a multi-line header
+    for text in reversed(lines[: line - 1]):
+        if indent == 0:
+            break
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#") or _indent(text) >= indent:
+            continue
+        code = stripped.split("#", 1)[0].rstrip()
+        if code[:1] in (")", "]", "}"):
+            closing = True
+            continue
+        if code.split(None, 1)[0].rstrip(":(") not in _HEADER_KEYWORDS:
+            if code.startswith("@"):
+                continue
+            return None
+        if not (code.endswith(":") or closing):
+            return None
+        closing = False
+        indent = _indent(text)
+        if kind := _header_kind(code):
+            found.append(kind)
+    if closing or indent:
+        return None
+    if ImportKind.TYPING in found:
+        return ImportKind.TYPING
+    return ImportKind.DEFERRED if found else ImportKind.RUNTIME
 
 
 def classify_lines(path: Path | None, line_numbers: Iterable[int]) -> Mapping[int, ImportKind]:
@@ -70,9 +165,16 @@ def classify_lines(path: Path | None, line_numbers: Iterable[int]) -> Mapping[in
     lines = list(line_numbers)
     if path is None:
         return dict.fromkeys(lines, ImportKind.UNKNOWN)
-    typing, deferred = _spans_of(path)
+    source = _lines_of(path)
     kinds: dict[int, ImportKind] = {}
     for line in lines:
+        if kind := _classify_by_text(source, line):
+            kinds[line] = kind
+    indented = [line for line in lines if line not in kinds]
+    if not indented:
+        return kinds
+    typing, deferred = _spans_of(path)
+    for line in indented:
         if any(start <= line <= end for start, end in typing):
             kinds[line] = ImportKind.TYPING
         elif any(start <= line <= end for start, end in deferred):

@@ -118,7 +118,6 @@ class ContractResult:
     violations: tuple[Violation, ...] = ()
     warnings: tuple[str, ...] = ()
     details: Mapping[str, Any] = field(default_factory=dict)
-    rendered: str = ""
     duration_ms: int = 0
 
     def to_dict(self) -> dict[str, Any]:

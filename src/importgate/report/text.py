@@ -1,7 +1,9 @@
 """The human report: each contract kept or broken, each offending chain file by file.
 
 Rendered with rich so a terminal gets colour; files and pipes get the same text without
-escape codes.
+escape codes. The report is assembled as one styled ``Text`` and printed once: printing
+line by line through rich's markup parser costs more than the check itself on a
+contract with hundreds of violations.
 """
 
 from __future__ import annotations
@@ -9,67 +11,81 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from importgate.model import CheckResult, ContractResult, Violation
 
 
-def _contract_label(contract: ContractResult) -> str:
-    ident = f" [dim]({escape(contract.id)})[/dim]" if contract.id else ""
-    return f"{escape(contract.name)}{ident}"
+def _contract_label(contract: ContractResult, text: Text, style: str = "") -> None:
+    text.append(contract.name, style=style)
+    if contract.id:
+        text.append(f" ({contract.id})", style="dim")
 
 
-def _violation_lines(violation: Violation) -> list[str]:
-    lines: list[str] = []
+def _violation(violation: Violation, text: Text) -> None:
     if violation.message:
-        lines.append(f"  [bold]{escape(violation.message)}[/bold]")
+        text.append(f"  {violation.message}\n", style="bold")
     for link in violation.chain:
-        lines.append(f"    {escape(link.importer)} -> {escape(link.imported)}")
-        lines.append(f"      [cyan]{escape(link.describe())}[/cyan]")
-    return lines
+        text.append(f"    {link.importer} -> {link.imported}\n")
+        text.append(f"      {link.describe()}\n", style="cyan")
+    text.append("\n")
+
+
+def _breakers(contract: ContractResult, text: Text) -> None:
+    breakers = contract.details.get("cycle_breakers") or []
+    if not breakers:
+        return
+    text.append("  Suggested cycle breakers (remove one of these imports):\n")
+    for link in breakers:
+        where = f"{link['path'] or link['importer']}:{link['line_number'] or '?'}"
+        text.append(f"    - {link['importer']} -> {link['imported']}  ")
+        text.append(f"{where}\n", style="cyan")
+    text.append("\n")
+
+
+def build(result: CheckResult, width: int = 80) -> Text:
+    """The whole report as one styled text."""
+    text = Text()
+    text.append("importgate", style="bold")
+    text.append(
+        f": {len(result.contracts)} contract(s) on {', '.join(result.root_packages) or '-'}; "
+        f"{result.module_count} modules, {result.import_count} imports "
+        f"(graph built in {result.graph_duration_ms} ms)\n\n"
+    )
+    for contract in result.contracts:
+        if contract.kept:
+            text.append("KEPT   ", style="green")
+        else:
+            text.append("BROKEN ", style="red")
+        _contract_label(contract, text)
+        text.append(f" {contract.type}\n", style="dim")
+        for warning in contract.warnings:
+            text.append("  warning: ", style="yellow")
+            text.append(f"{warning}\n")
+    for contract in result.contracts:
+        if contract.kept:
+            continue
+        text.append("\n")
+        heading = Text()
+        _contract_label(contract, heading, style="red")
+        text.append_text(heading)
+        text.append(" " + "─" * max(3, width - len(heading.plain) - 1) + "\n", style="red")
+        for violation in contract.violations:
+            _violation(violation, text)
+        _breakers(contract, text)
+    colour = "green" if result.passed else "red"
+    text.append(f"{result.kept} kept, {result.broken} broken", style=colour)
+    return text
 
 
 def write(result: CheckResult, console: Console) -> None:
     """Print the report on ``console``."""
-    console.print(
-        f"[bold]importgate[/bold]: {len(result.contracts)} contract(s) on "
-        f"{', '.join(result.root_packages) or '-'}; {result.module_count} modules, "
-        f"{result.import_count} imports (graph built in {result.graph_duration_ms} ms)"
-    )
-    console.print()
-    for contract in result.contracts:
-        verdict = "[green]KEPT  [/green]" if contract.kept else "[red]BROKEN[/red]"
-        console.print(f"{verdict} {_contract_label(contract)} [dim]{contract.type}[/dim]")
-        for warning in contract.warnings:
-            console.print(f"  [yellow]warning:[/yellow] {escape(warning)}")
-    broken = [c for c in result.contracts if not c.kept]
-    for contract in broken:
-        console.print()
-        console.rule(f"[red]{_contract_label(contract)}[/red]", align="left")
-        for violation in contract.violations:
-            for line in _violation_lines(violation):
-                console.print(line, soft_wrap=True)
-            console.print()
-        breakers = contract.details.get("cycle_breakers") or []
-        if breakers:
-            console.print("  Suggested cycle breakers (remove one of these imports):")
-            for link in breakers:
-                where = f"{link['path'] or link['importer']}:{link['line_number'] or '?'}"
-                console.print(
-                    f"    - {escape(link['importer'])} -> "
-                    f"{escape(link['imported'])}  [cyan]{escape(where)}[/cyan]",
-                    soft_wrap=True,
-                )
-            console.print()
-    colour = "green" if result.passed else "red"
-    console.print(f"[{colour}]{result.kept} kept, {result.broken} broken[/{colour}]")
+    console.print(build(result, console.width), soft_wrap=True)
 
 
 def render_plain(result: CheckResult) -> str:
     """The report as plain text (for files)."""
     buffer = io.StringIO()
-    write(
-        result,
-        Console(file=buffer, width=120, no_color=True, highlight=False, force_terminal=False),
-    )
+    console = Console(file=buffer, width=120, no_color=True, highlight=False)
+    write(result, console)
     return buffer.getvalue()

@@ -110,10 +110,6 @@ _HEADER_KEYWORDS = (
 )
 
 
-def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip(" \t"))
-
-
 def _header_kind(header: str) -> ImportKind | None:
     """What a block header makes of the code it encloses (None: no effect)."""
     word = header.split(None, 1)[0].rstrip(":")
@@ -126,20 +122,37 @@ def _header_kind(header: str) -> ImportKind | None:
     return None
 
 
-def _classify_by_text(lines: tuple[str, ...], line: int) -> ImportKind | None:
+def _indents(lines: tuple[str, ...]) -> tuple[int, ...]:
+    """Indentation of each line; -1 for blank and comment-only lines."""
+    result = []
+    for text in lines:
+        stripped = text.lstrip(" \t")
+        result.append(-1 if not stripped or stripped[0] == "#" else len(text) - len(stripped))
+    return tuple(result)
+
+
+@lru_cache(maxsize=256)
+def _indents_of(path: Path) -> tuple[int, ...]:
+    return _indents(_lines_of(path))
+
+
+def _classify_by_text(
+    lines: tuple[str, ...], line: int, indents: tuple[int, ...] | None = None
+) -> ImportKind | None:
     """Classify from indentation alone; None when the text is ambiguous."""
     if not 0 < line <= len(lines):
         return None
-    indent = _indent(lines[line - 1])
+    if indents is None:
+        indents = _indents(lines)
+    indent = indents[line - 1]
     found: list[ImportKind] = []
     closing = False  # just passed the ')' line of a multi-line header
-    for text in reversed(lines[: line - 1]):
-        if indent == 0:
+    for index in range(line - 2, -1, -1):
+        if indent <= 0:
             break
-        stripped = text.strip()
-        if not stripped or stripped.startswith("#") or _indent(text) >= indent:
+        if not 0 <= indents[index] < indent:
             continue
-        code = stripped.split("#", 1)[0].rstrip()
+        code = lines[index].strip().split("#", 1)[0].rstrip()
         if code[:1] in (")", "]", "}"):
             closing = True
             continue
@@ -150,7 +163,7 @@ def _classify_by_text(lines: tuple[str, ...], line: int) -> ImportKind | None:
         if not (code.endswith(":") or closing):
             return None
         closing = False
-        indent = _indent(text)
+        indent = indents[index]
         if kind := _header_kind(code):
             found.append(kind)
     if closing or indent:
@@ -168,7 +181,9 @@ def classify_lines(path: Path | None, line_numbers: Iterable[int]) -> Mapping[in
     source = _lines_of(path)
     kinds: dict[int, ImportKind] = {}
     for line in lines:
-        if kind := _classify_by_text(source, line):
+        if 0 < line <= len(source) and source[line - 1][:1] not in (" ", "\t"):
+            kinds[line] = ImportKind.RUNTIME  # column 0: a module-level statement
+        elif kind := _classify_by_text(source, line, _indents_of(path)):
             kinds[line] = kind
     indented = [line for line in lines if line not in kinds]
     if not indented:

@@ -7,10 +7,14 @@ not run.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from importgate import __version__
 from importgate.cli.check import check
+from importgate.cli.common import fail
+from importgate.model import EXIT_COULD_NOT_RUN
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,5 +27,12 @@ cli.add_command(check)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli()
+    """Console-script entry point: Ctrl-C and a closed pipe end quietly, with exit 2."""
+    try:
+        cli()
+    except KeyboardInterrupt:
+        fail("interrupted (Ctrl-C); nothing was written.")
+    except BrokenPipeError:
+        # The reader went away (e.g. `importgate check | head`): say nothing more.
+        sys.stderr.close()
+        sys.exit(EXIT_COULD_NOT_RUN)

@@ -159,3 +159,12 @@ def test_working_directory_is_on_the_import_path(project):
     run = run_cli(root, "check", "--format", "json")
     assert run.returncode == 0
     assert run.json["root_packages"] == ["shop"]
+
+
+def test_usage_errors_exit_2(project):
+    root = project(LAYERED, LAYERS_CONFIG)
+    run = run_cli(root, "check", "--format", "xml")
+    assert run.returncode == 2
+    assert "'xml' is not one of" in run.stderr
+    version = run_cli(root, "--version")
+    assert version.returncode == 0 and "importgate, version" in version.stdout

@@ -27,12 +27,28 @@ cli.add_command(check)
 
 
 def main() -> None:
-    """Console-script entry point: Ctrl-C and a closed pipe end quietly, with exit 2."""
+    """Console-script entry point.
+
+    click's standalone mode turns Ctrl-C into "Aborted!" with exit 1, which would read
+    as "a contract is broken"; here every way of not finishing exits 2.
+    """
     try:
-        cli()
-    except KeyboardInterrupt:
-        fail("interrupted (Ctrl-C); nothing was written.")
+        code = cli.main(standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        fail("interrupted (Ctrl-C) before the check finished.")
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_COULD_NOT_RUN)
     except BrokenPipeError:
         # The reader went away (e.g. `importgate check | head`): say nothing more.
         sys.stderr.close()
         sys.exit(EXIT_COULD_NOT_RUN)
+    except BaseException as error:
+        # grimp's Rust core turns a Ctrl-C that lands inside it into a PanicException,
+        # which derives from BaseException; anything else is re-raised unchanged.
+        if type(error).__name__ != "PanicException":
+            raise
+        if "KeyboardInterrupt" in str(error):
+            fail("interrupted (Ctrl-C) before the check finished.")
+        fail(f"grimp failed while building the graph: {error}. Run again with --debug.")
+    sys.exit(code if isinstance(code, int) else 0)

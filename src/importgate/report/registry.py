@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from importgate.model import CheckResult
-from importgate.report import jsondoc, text
+from importgate.report import github, jsondoc, junit, sarif, text
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,24 @@ FORMATS: dict[str, ReportFormat] = {
             "importgate.json",
             jsondoc.render,
             "stable JSON document, see docs/json-report.md",
+        ),
+        ReportFormat(
+            "junit",
+            "importgate.junit.xml",
+            junit.render,
+            "JUnit XML: one test case per contract (GitLab, Jenkins), see docs/formats.md",
+        ),
+        ReportFormat(
+            "sarif",
+            "importgate.sarif",
+            sarif.render,
+            "SARIF 2.1.0 for code scanning: one result per violation, see docs/formats.md",
+        ),
+        ReportFormat(
+            "github",
+            "importgate.github.txt",
+            github.render,
+            "GitHub Actions ::error annotations, see docs/formats.md",
         ),
     )
 }

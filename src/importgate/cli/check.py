@@ -11,7 +11,7 @@ from rich.console import Console
 from importgate.cli.common import fail, progress_spinner, stderr
 from importgate.engine import CheckOptions, run_check
 from importgate.model import EXIT_BROKEN, EXIT_KEPT, CheckResult, CouldNotRun
-from importgate.report import FORMATS, render
+from importgate.report import FORMATS, markdown, render
 from importgate.report import text as text_report
 
 
@@ -84,7 +84,11 @@ def check(
         )
 
     options = CheckOptions(
-        config_file=config_file, contract_ids=contract_ids, cache_dir=cache_dir, no_cache=no_cache
+        config_file=config_file,
+        contract_ids=contract_ids,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        collapse_depth=markdown.DIAGRAM_DEPTH if "markdown" in chosen else None,
     )
     try:
         with progress_spinner(stderr.is_terminal) as progress:

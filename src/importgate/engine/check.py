@@ -24,6 +24,7 @@ from importlinter.domain.contract import InvalidContractOptions
 from importgate.engine import errors, linter
 from importgate.engine.translate import details_of, violations_of
 from importgate.graph import LinkFactory, ModuleLocator
+from importgate.graph.collapse import collapse
 from importgate.model import CheckResult, ContractResult, CouldNotRun
 
 Progress = Callable[[str, int, int], None]
@@ -38,6 +39,9 @@ class CheckOptions:
     contract_ids: Sequence[str] = field(default_factory=tuple)
     cache_dir: str | None = None
     no_cache: bool = False
+    collapse_depth: int | None = None
+    """When set, the result carries each root package's graph collapsed to this depth
+    (``CheckResult.collapsed``), for reports that draw a diagram."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -119,4 +123,9 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
         module_count=len(graph.modules),
         import_count=graph.count_imports(),
         graph_duration_ms=graph_ms,
+        collapsed=tuple(
+            collapse(graph, root, options.collapse_depth)
+            for root in root_packages
+            if options.collapse_depth and root in graph.modules
+        ),
     )

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from importgate.model.diagram import CollapsedGraph
+
 VIOLATIONS_KEY = "importgate_violations"
 """Metadata key under which a contract type hands importgate a list of :class:`Violation`.
 
@@ -143,6 +145,9 @@ class CheckResult:
     module_count: int = 0
     import_count: int = 0
     graph_duration_ms: int = 0
+    collapsed: tuple[CollapsedGraph, ...] = ()
+    """Each root package's import graph collapsed to a depth, when the check was asked
+    for it (``CheckOptions.collapse_depth``): what report diagrams are drawn from."""
 
     @property
     def kept(self) -> int:

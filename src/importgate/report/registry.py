@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from importgate.model import CheckResult
-from importgate.report import github, jsondoc, junit, sarif, text
+from importgate.report import github, jsondoc, junit, markdown, sarif, text
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,12 @@ FORMATS: dict[str, ReportFormat] = {
             "importgate.github.txt",
             github.render,
             "GitHub Actions ::error annotations, see docs/formats.md",
+        ),
+        ReportFormat(
+            "markdown",
+            "importgate.md",
+            markdown.render,
+            "pull-request comment with a Mermaid diagram, see docs/formats.md",
         ),
     )
 }

@@ -42,7 +42,7 @@ MAX_EDGES = 300
 
 LINK_BASE_ENV = "IMPORTGATE_LINK_BASE"
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~])")
 
 
 def escape(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import subprocess
@@ -10,7 +11,17 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from importgate.model import CheckResult, ContractResult, ImportKind, Link, Violation
+from importgate.model import (
+    CheckResult,
+    ContractResult,
+    Diagram,
+    DiagramEdge,
+    DiagramNode,
+    EdgeStyle,
+    ImportKind,
+    Link,
+    Violation,
+)
 from importgate.report import markdown
 from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, ini, run_cli
 from tests.importgate.formats_support import EXHAUSTIVE, SHOP, check_reports
@@ -67,7 +78,7 @@ def test_broken_contract_summary_chains_and_missing_module(project):
     assert "shop.extra is not listed as a layer" in text
     (block,) = mermaid_blocks(text)
     # the upward import low -> high is the one red edge
-    assert re.search(r'm_shop_low ==>\|"1 \(1 breaking\)"\| m_shop_high', block)
+    assert re.search(r'm_shop_low ==>\|"1"\| m_shop_high', block)
     assert block.count("==>") == 1
     red = re.search(r"linkStyle (\d+) stroke:#d32f2f", block)
     edges = [line.strip() for line in block.splitlines() if "-->" in line or "==>" in line]
@@ -227,3 +238,39 @@ def test_every_format_in_one_run(project):
     )
     for path in (root / "reports").iterdir():
         assert "shop/low.py" in path.read_text(encoding="utf-8"), path.name
+
+
+def test_diagram_is_the_one_importgate_graph_draws(project):
+    root = project(SHOP, EXHAUSTIVE)
+    (block,) = mermaid_blocks(run_cli(root, "check", "--format", "markdown").stdout)
+    graph = run_cli(root, "graph", "shop", "--depth", "1", "--format", "mermaid")
+    assert graph.returncode == 0, graph.stderr
+    assert block == graph.stdout
+    assert "subgraph layer_0" in block  # the layers contract puts the parts in layers
+
+
+def _wide_diagram(parts: int) -> Diagram:
+    names = [f"pkg.part{i}" for i in range(parts)]
+    nodes = tuple(DiagramNode(name, name[4:]) for name in names)
+    edges = tuple(
+        DiagramEdge(a, b, "1", EdgeStyle.BROKEN if (i, j) == (0, 1) else EdgeStyle.NORMAL)
+        for i, a in enumerate(names)
+        for j, b in enumerate(names)
+        if i != j and (i + j) % 3 == 1
+    )
+    return Diagram(nodes, edges, "pkg (depth 1)", {"module": "pkg", "depth": "1"})
+
+
+def test_big_diagrams_keep_only_the_breaking_imports():
+    small = dataclasses.replace(_big_result(1, 1, 1), diagrams=(_wide_diagram(5),))
+    (block,) = mermaid_blocks(markdown.render(small))
+    assert block.count("-->") + block.count("==>") == len(small.diagrams[0].edges)
+    assert "too large" not in markdown.render(small)
+
+    big = dataclasses.replace(_big_result(1, 1, 1), diagrams=(_wide_diagram(40),))
+    assert len(big.diagrams[0].edges) > markdown.MAX_EDGES
+    text = markdown.render(big)
+    (block,) = mermaid_blocks(text)
+    assert "only the breaking imports: too large to draw whole" in text
+    assert block.count("==>") == 1 and "-->" not in block
+    assert 'm_pkg_part0["part0"]' in block and "m_pkg_part2[" not in block

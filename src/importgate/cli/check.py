@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from importgate.cli.common import fail, progress_spinner, stderr
+from importgate.cli.common import ProgressCallback, fail, progress_spinner, stderr
 from importgate.engine import CheckOptions, run_check
+from importgate.engine.architecture import draw_architectures
 from importgate.model import EXIT_BROKEN, EXIT_KEPT, CheckResult, CouldNotRun
 from importgate.report import FORMATS, markdown, render
 from importgate.report import text as text_report
@@ -88,11 +90,10 @@ def check(
         contract_ids=contract_ids,
         cache_dir=cache_dir,
         no_cache=no_cache,
-        collapse_depth=markdown.DIAGRAM_DEPTH if "markdown" in chosen else None,
     )
     try:
         with progress_spinner(stderr.is_terminal) as progress:
-            result = run_check(options, progress=progress)
+            result = _check(options, progress, diagrams="markdown" in chosen)
     except CouldNotRun as error:
         if debug:
             raise
@@ -106,6 +107,14 @@ def check(
         )
     _write_reports(result, chosen, output_file, output_dir)
     sys.exit(EXIT_KEPT if result.passed else EXIT_BROKEN)
+
+
+def _check(options: CheckOptions, progress: ProgressCallback, diagrams: bool) -> CheckResult:
+    """Run the check; with ``diagrams``, also draw each root package for the reports."""
+    if not diagrams:
+        return run_check(options, progress=progress)
+    pictures, result = draw_architectures(options, (), markdown.DIAGRAM_DEPTH, progress)
+    return dataclasses.replace(result, diagrams=tuple(p.diagram for p in pictures))
 
 
 def _write_reports(

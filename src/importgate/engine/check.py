@@ -25,7 +25,6 @@ from importlinter.domain.contract import Contract, InvalidContractOptions
 from importgate.engine import errors, linter
 from importgate.engine.translate import details_of, violations_of
 from importgate.graph import LinkFactory, ModuleLocator
-from importgate.graph.collapse import collapse
 from importgate.model import CheckResult, ContractResult, CouldNotRun
 
 Progress = Callable[[str, int, int], None]
@@ -40,9 +39,6 @@ class CheckOptions:
     contract_ids: Sequence[str] = field(default_factory=tuple)
     cache_dir: str | None = None
     no_cache: bool = False
-    collapse_depth: int | None = None
-    """When set, the result carries each root package's graph collapsed to this depth
-    (``CheckResult.collapsed``), for reports that draw a diagram."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -138,10 +134,5 @@ def check_graph(options: CheckOptions, progress: Progress = _quiet) -> CheckedGr
         module_count=len(graph.modules),
         import_count=graph.count_imports(),
         graph_duration_ms=graph_ms,
-        collapsed=tuple(
-            collapse(graph, root, options.collapse_depth)
-            for root in root_packages
-            if options.collapse_depth and root in graph.modules
-        ),
     )
     return CheckedGraph(result, graph, tuple(contracts))

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from importgate.model.diagram import CollapsedGraph
+from importgate.model.diagram import Diagram
 
 VIOLATIONS_KEY = "importgate_violations"
 """Metadata key under which a contract type hands importgate a list of :class:`Violation`.
@@ -145,9 +145,9 @@ class CheckResult:
     module_count: int = 0
     import_count: int = 0
     graph_duration_ms: int = 0
-    collapsed: tuple[CollapsedGraph, ...] = ()
-    """Each root package's import graph collapsed to a depth, when the check was asked
-    for it (``CheckOptions.collapse_depth``): what report diagrams are drawn from."""
+    diagrams: tuple[Diagram, ...] = ()
+    """Pictures of the root packages with the breaking imports marked, for reports that
+    embed a diagram (``--format markdown``); empty unless the command drew them."""
 
     @property
     def kept(self) -> int:

@@ -17,10 +17,9 @@ from __future__ import annotations
 import os
 import re
 
-from importgate.model import CheckResult, ContractResult, Link, Violation
+from importgate.model import CheckResult, ContractResult, Diagram, EdgeStyle, Link, Violation
 from importgate.report import mermaid
 from importgate.report.locate import Location, config_location, summary, uri_of
-from importgate.report.violation_diagram import check_diagram
 
 DIAGRAM_DEPTH = 1
 """Depth below each root package at which the diagram collapses modules."""
@@ -143,22 +142,31 @@ def _summary(result: CheckResult) -> list[str]:
     return lines
 
 
+def breaking_part(diagram: Diagram) -> Diagram:
+    """Only the red (contract-breaking) edges of ``diagram`` and the nodes they join."""
+    edges = tuple(edge for edge in diagram.edges if edge.style == EdgeStyle.BROKEN)
+    ends = {name for edge in edges for name in (edge.source, edge.target)}
+    nodes = tuple(node for node in diagram.nodes if node.id in ends)
+    return Diagram(nodes=nodes, edges=edges, title=diagram.title, metadata=diagram.metadata)
+
+
 def _diagrams(result: CheckResult, mode: str) -> list[str]:
     """``mode``: ``full`` (shrinks big packages to breaking edges), ``breaking``, ``none``."""
-    if mode == "none" or not result.collapsed:
+    if mode == "none" or not result.diagrams:
         return []
     lines = ["", "### Architecture", ""]
-    for collapsed in result.collapsed:
-        diagram = check_diagram(result, collapsed, only_breaking=mode == "breaking")
+    for whole in result.diagrams:
+        diagram = breaking_part(whole) if mode == "breaking" else whole
         source = mermaid.fenced(diagram)
-        note = ""
-        if mode == "full" and (len(source) > DIAGRAM_BUDGET or len(diagram.edges) > MAX_EDGES):
-            diagram = check_diagram(result, collapsed, only_breaking=True)
+        if diagram is whole and (len(source) > DIAGRAM_BUDGET or len(diagram.edges) > MAX_EDGES):
+            diagram = breaking_part(whole)
             source = mermaid.fenced(diagram)
-            note = " (too large to draw whole: only the breaking imports)"
+        module = whole.metadata.get("module", whole.title)
+        depth = whole.metadata.get("depth", "?")
+        note = "" if diagram is whole else " (only the breaking imports: too large to draw whole)"
         lines.append(
-            f"{code(collapsed.root)} at depth {collapsed.depth}{note}; "
-            "arrows are imports, labelled with their count, breaking ones in red."
+            f"{code(module)} at depth {depth}{note}: arrows are imports, labelled with their "
+            "count; red ones carry an import that breaks a contract, orange ones lie on a cycle."
         )
         lines += ["", source.rstrip("\n") if diagram.nodes else "_nothing to draw_", ""]
     return lines

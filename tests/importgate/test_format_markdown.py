@@ -274,3 +274,13 @@ def test_big_diagrams_keep_only_the_breaking_imports():
     assert "only the breaking imports: too large to draw whole" in text
     assert block.count("==>") == 1 and "-->" not in block
     assert 'm_pkg_part0["part0"]' in block and "m_pkg_part2[" not in block
+
+
+def test_multi_line_message_of_an_unknown_contract_type_is_kept_as_text():
+    message = "Contract broken:\n\n  pkg.a -> pkg.b (l.3)\n  *not emphasis*"
+    contract = ContractResult("x", "custom", "mine", False, (Violation(None, None, (), message),))
+    result = CheckResult(contracts=(contract,), root_packages=("pkg",), config_file=None)
+    text = markdown.render(result)
+    fences = [t for t in tokens(text) if t.type == "fence"]
+    assert [f.content for f in fences] == ["pkg.a -> pkg.b (l.3)\n*not emphasis*\n"]
+    assert "- **Contract broken:**" in text

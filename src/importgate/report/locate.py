@@ -30,8 +30,11 @@ class Location:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+@functools.lru_cache(maxsize=4096)
 def relative_path(path: str) -> str:
     """``path`` relative to the working directory when it lies below it (POSIX form)."""
+    if not os.path.isabs(path):
+        return path.replace(os.sep, "/")
     candidate = Path(path)
     if candidate.is_absolute():
         try:

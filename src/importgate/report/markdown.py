@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 
 from importgate.model import CheckResult, ContractResult, Diagram, EdgeStyle, Link, Violation
 from importgate.report import mermaid
@@ -89,7 +90,7 @@ def _violation(result: CheckResult, contract: ContractResult, violation: Violati
     first, *rest = summary(violation).strip().splitlines() or [""]
     lines = [f"- **{escape(first)}**"]
     if rest:  # e.g. what lint-imports prints for a contract type importgate does not know
-        body = "\n".join(rest).strip("\n")
+        body = textwrap.dedent("\n".join(rest)).strip("\n")
         lines += ["", "  ```text", *(f"  {line}" for line in body.splitlines()), "  ```"]
     lines += [_link_line(link) for link in violation.chain]
     if not violation.chain:

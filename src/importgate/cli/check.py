@@ -11,7 +11,8 @@ from rich.console import Console
 
 from importgate.cli.common import ProgressCallback, fail, progress_spinner, stderr
 from importgate.engine import CheckOptions, run_check
-from importgate.engine.architecture import draw_architectures
+from importgate.engine.architecture import architecture
+from importgate.engine.check import check_graph
 from importgate.model import EXIT_BROKEN, EXIT_KEPT, CheckResult, CouldNotRun
 from importgate.report import FORMATS, markdown, render
 from importgate.report import text as text_report
@@ -110,11 +111,23 @@ def check(
 
 
 def _check(options: CheckOptions, progress: ProgressCallback, diagrams: bool) -> CheckResult:
-    """Run the check; with ``diagrams``, also draw each root package for the reports."""
+    """Run the check; with ``diagrams``, also draw each root package for the reports.
+
+    A package that cannot be drawn is left out of the pictures; it never fails the check.
+    """
     if not diagrams:
         return run_check(options, progress=progress)
-    pictures, result = draw_architectures(options, (), markdown.DIAGRAM_DEPTH, progress)
-    return dataclasses.replace(result, diagrams=tuple(p.diagram for p in pictures))
+    checked = check_graph(options, progress)
+    pictures = []
+    for root in checked.result.root_packages:
+        try:
+            drawn = architecture(
+                checked.graph, root, markdown.DIAGRAM_DEPTH, checked.result, checked.contracts
+            )
+        except CouldNotRun:
+            continue
+        pictures.append(drawn.diagram)
+    return dataclasses.replace(checked.result, diagrams=tuple(pictures))
 
 
 def _write_reports(

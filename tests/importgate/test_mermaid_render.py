@@ -84,3 +84,25 @@ def test_names_that_need_escaping_render_as_written(tmp_path):
     nodes, links = _parse(svg)
     assert sorted(nodes.values()) == sorted(awkward)
     assert len(links) == 2
+
+
+def test_readme_diagrams_render(tmp_path):
+    from tests.importgate.test_readme_graph import readme_blocks
+
+    blocks = readme_blocks()
+    assert blocks
+    for module, source in blocks.items():
+        nodes, links = _parse(_render_svg(source, tmp_path))
+        assert nodes and links, module
+        assert all(name.startswith("m_" + module.replace(".", "_")) for name in nodes)
+
+
+def test_docs_mermaid_examples_render(tmp_path):
+    from tests.importgate.tools import REPO
+
+    text = (REPO / "docs" / "graph.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```mermaid\n(.*?)^```$", text, re.S | re.M)
+    assert blocks
+    for source in blocks:
+        nodes, _ = _parse(_render_svg(source, tmp_path))
+        assert set(nodes) == {"m_shop_high", "m_shop_mid", "m_shop_low", "m_shop_util"}

@@ -220,3 +220,35 @@ def test_svg_through_graphviz_has_every_module_and_red_edge(project, tmp_path):
             strokes[title.text] = path.get("stroke")
     assert strokes["m_shop_low->m_shop_high"] == "#d32f2f"
     assert strokes["m_shop_high->m_shop_mid"] == "#ef6c00"
+
+
+def test_embed_rewrites_only_the_block_between_markers(project):
+    root = project(LAYERED, LAYERS_CONFIG)
+    readme = root / "README.md"
+    readme.write_text(
+        "# Shop\n\nbefore\n\n<!-- importgate graph shop -->\nstale\n<!-- /importgate graph -->\n"
+        "\nafter\n",
+        encoding="utf-8",
+    )
+    run = run_cli(root, "graph", "shop", "--embed", "README.md")
+    assert run.returncode == 0, run.stderr
+    expected = run_cli(root, "graph", "shop").stdout
+    assert readme.read_text() == (
+        "# Shop\n\nbefore\n\n<!-- importgate graph shop -->\n```mermaid\n"
+        + expected
+        + "```\n<!-- /importgate graph -->\n\nafter\n"
+    )
+    again = run_cli(root, "graph", "shop", "--embed", "README.md")  # idempotent
+    assert again.returncode == 0 and readme.read_text().count("```mermaid") == 1
+
+
+def test_embed_without_markers_or_with_format_exits_2(project):
+    root = project(LAYERED, LAYERS_CONFIG)
+    (root / "README.md").write_text("# Shop\n", encoding="utf-8")
+    run = run_cli(root, "graph", "shop", "--embed", "README.md")
+    assert run.returncode == 2
+    assert "README.md has no block for shop" in run.stderr
+    assert "<!-- importgate graph shop -->" in run.stderr
+    assert (root / "README.md").read_text() == "# Shop\n"
+    run = run_cli(root, "graph", "shop", "--embed", "README.md", "--format", "dot")
+    assert run.returncode == 2 and "--embed" in run.stderr

@@ -11,7 +11,7 @@ from importgate.cli.common import fail, progress_spinner, stderr
 from importgate.engine import CheckOptions
 from importgate.engine.architecture import Architecture, draw_architectures
 from importgate.model import CouldNotRun
-from importgate.report import dot, html, mermaid
+from importgate.report import dot, embed, html, mermaid
 
 GRAPH_FORMATS: dict[str, tuple[str, Callable[[Architecture], str]]] = {
     "mermaid": ("mmd", lambda picture: mermaid.render(picture.diagram)),
@@ -56,6 +56,14 @@ def graph_filename(module: str, format_name: str) -> str:
     metavar="DIR",
     help="Write DIR/graph-MODULE.EXT for every module and format.",
 )
+@click.option(
+    "--embed",
+    "embed_file",
+    type=click.Path(dir_okay=False, exists=True),
+    metavar="FILE",
+    help="Rewrite the Mermaid block of each MODULE inside the markdown FILE (between "
+    "'<!-- importgate graph MODULE -->' and '<!-- /importgate graph -->').",
+)
 @click.option("--config", "config_file", metavar="FILE", help="Configuration file, as for check.")
 @click.option(
     "--contract", "contract_ids", multiple=True, metavar="ID", help="Run only this contract."
@@ -69,6 +77,7 @@ def graph(
     formats: tuple[str, ...],
     output_file: str | None,
     output_dir: str | None,
+    embed_file: str | None,
     config_file: str | None,
     contract_ids: tuple[str, ...],
     no_cache: bool,
@@ -84,12 +93,16 @@ def graph(
     cannot run.
     """
     chosen = list(dict.fromkeys(formats or ("mermaid",)))
+    if embed_file and (formats or output_file or output_dir):
+        fail(
+            "--embed writes Mermaid into its FILE; it takes no --format, --output or --output-dir."
+        )
     if output_file and output_dir:
         fail("--output and --output-dir cannot be used together.")
     many = len(chosen) > 1 or len(modules) != 1
     if output_file and many:
         fail("--output takes one MODULE and one --format; use --output-dir DIR for several.")
-    if many and not output_dir:
+    if many and not output_dir and not embed_file:
         fail(
             "Several modules or formats need --output-dir DIR (one file each); "
             "name one MODULE and one --format to write to stdout or --output."
@@ -120,6 +133,9 @@ def graph(
             "Run again with --debug and report it."
         )
 
+    if embed_file:
+        _embed(Path(embed_file), pictures)
+        return
     for picture, name, content in outputs:
         if output_dir:
             target = Path(output_dir) / graph_filename(picture.module, name)
@@ -136,3 +152,21 @@ def graph(
         stderr.print(f"wrote {target}", markup=False, highlight=False)
     for picture in pictures:
         stderr.print(picture.summary, markup=False, highlight=False)
+
+
+def _embed(path: Path, pictures: list[Architecture]) -> None:
+    try:
+        document = path.read_text(encoding="utf-8")
+        for picture in pictures:
+            document = embed.embed(
+                document, picture.module, mermaid.fenced(picture.diagram), where=str(path)
+            )
+        path.write_text(document, encoding="utf-8")
+    except CouldNotRun as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"Cannot rewrite {path}: {error.strerror or error}.")
+    for picture in pictures:
+        stderr.print(
+            f"embedded {picture.module} in {path}: {picture.summary}", markup=False, highlight=False
+        )

@@ -102,7 +102,8 @@ def architecture(
         ) from error
 
     broken = _broken_edges(collapsed, result)
-    cycle_nodes = _cycle_nodes(collapsed)
+    component = _components(collapsed)
+    cycle_nodes = set(component)
     layers = _layers_of(graph, module, contracts)
     nodes = []
     for name in collapsed.nodes:
@@ -126,7 +127,7 @@ def architecture(
         if (a, b) in broken:
             style = EdgeStyle.BROKEN
             tooltip += "; breaks " + ", ".join(broken[(a, b)])
-        elif a in cycle_nodes and b in cycle_nodes and _same_component(collapsed, a, b):
+        elif a in component and component[a] == component.get(b):
             style = EdgeStyle.CYCLE
             tooltip += "; on an import cycle"
         edges.append(DiagramEdge(a, b, str(count), style, tooltip))
@@ -161,14 +162,10 @@ def _adjacency(collapsed: CollapsedGraph) -> dict[str, set[str]]:
     return adjacency
 
 
-def _cycle_nodes(collapsed: CollapsedGraph) -> set[str]:
-    return {node for part in strongly_connected_components(_adjacency(collapsed)) for node in part}
-
-
-def _same_component(collapsed: CollapsedGraph, a: str, b: str) -> bool:
-    return any(
-        a in part and b in part for part in strongly_connected_components(_adjacency(collapsed))
-    )
+def _components(collapsed: CollapsedGraph) -> dict[str, int]:
+    """Node -> index of its import cycle (strongly connected component of 2+ nodes)."""
+    parts = strongly_connected_components(_adjacency(collapsed))
+    return {node: index for index, part in enumerate(parts) for node in part}
 
 
 def _layers_of(

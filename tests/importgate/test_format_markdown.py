@@ -284,3 +284,16 @@ def test_multi_line_message_of_an_unknown_contract_type_is_kept_as_text():
     fences = [t for t in tokens(text) if t.type == "fence"]
     assert [f.content for f in fences] == ["pkg.a -> pkg.b (l.3)\n*not emphasis*\n"]
     assert "- **Contract broken:**" in text
+
+
+def test_contract_warnings_are_listed_under_the_table(project):
+    config = ini(
+        LAYERS_CONFIG,
+        "ignore_imports = shop.low -> shop.high",
+        "unmatched_ignore_imports_alerting = warn",
+    )
+    run = run_cli(project(LAYERED, config), "check", "--format", "markdown")
+    assert run.returncode == 0, run.stderr
+    (line,) = [line for line in run.stdout.splitlines() if line.startswith("- ⚠️")]
+    assert line.startswith("- ⚠️ shop layers (`layers`): ")
+    assert "shop.low -\\> shop.high" in line

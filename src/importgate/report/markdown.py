@@ -140,6 +140,11 @@ def _summary(result: CheckResult) -> list[str]:
         title = cell(_contract_title(contract))
         row = f"| {mark} | {title} | {cell(code(contract.type))} | {len(contract.violations)} |"
         lines.append(row)
+    warnings = [(c, warning) for c in result.contracts for warning in c.warnings]
+    if warnings:
+        lines.append("")
+    for contract, warning in warnings:
+        lines.append(f"- ⚠️ {_contract_title(contract)}: {escape(warning)}")
     return lines
 
 

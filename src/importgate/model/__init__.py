@@ -4,6 +4,7 @@ Nothing here imports grimp, import-linter or any sibling package, so results can
 built, compared and serialised without touching a graph.
 """
 
+from importgate.model.baseline import BaselineEntry, BaselineReport, BaselineStatus
 from importgate.model.errors import EXIT_BROKEN, EXIT_COULD_NOT_RUN, EXIT_KEPT, CouldNotRun
 from importgate.model.results import (
     VIOLATIONS_KEY,
@@ -19,6 +20,9 @@ __all__ = [
     "EXIT_COULD_NOT_RUN",
     "EXIT_KEPT",
     "VIOLATIONS_KEY",
+    "BaselineEntry",
+    "BaselineReport",
+    "BaselineStatus",
     "CheckResult",
     "ContractResult",
     "CouldNotRun",

@@ -82,6 +82,8 @@ def build(result: CheckResult, width: int = 80) -> Text:
         text.append(" " + "─" * max(3, width - len(heading.plain) - 1) + "\n", style=colour)
         for violation in contract.violations:
             _violation(violation, text)
+        if contract.violations and not contract.violations[-1].failing:
+            text.append("\n")
         _breakers(contract, text)
     _baseline(result, text)
     colour = "green" if result.passed else "red"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from importgate.cli.fastpath import import_statements
+from importgate.__main__ import fast_path_arguments, import_statements
 from tests.importgate.conftest import LAYERS_CONFIG, run_cli, write_tree
 
 FILES = {
@@ -116,8 +116,9 @@ def test_without_files_the_full_check_runs(repo):
 def test_fast_path_does_not_import_grimp_or_import_linter(repo):
     import sys
 
+    script = Path(sys.executable).with_name("importgate")  # the console script: a Python file
     run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "importgate", "check", "shop/mid.py"],
+        [sys.executable, "-X", "importtime", str(script), "check", "shop/mid.py"],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -125,7 +126,7 @@ def test_fast_path_does_not_import_grimp_or_import_linter(repo):
     )
     assert run.returncode == 0, run.stderr[-2000:]
     imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()}
-    assert "importgate.cli.fastpath" in imported
+    assert "importgate.__main__" in imported
     assert not {name for name in imported if name.split(".")[0] in ("grimp", "importlinter")}
 
 
@@ -144,3 +145,34 @@ def test_fast_path_does_not_import_grimp_or_import_linter(repo):
 )
 def test_import_statements(before, after, same):
     assert (import_statements(before) == import_statements(after)) is same
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["check", "a.py", "b.py"], (["a.py", "b.py"], [])),
+        (["check", "--config=x.ini", "a.py"], (["a.py"], ["x.ini"])),
+        (["check", "--baseline", "b.toml", "--debug", "--", "-a.py"], (["-a.py"], ["b.toml"])),
+        (["check", "--format", "text", "--contract", "c", "a.py"], (["a.py"], [])),
+        (["check"], None),
+        (["check", "--format", "json", "a.py"], None),
+        (["check", "--output-dir", "reports", "a.py"], None),
+        (["check", "--no-fast-path", "a.py"], None),
+        (["check", "--help", "a.py"], None),
+        (["check", "--config"], None),
+        (["baseline", "a.py"], None),
+    ],
+)
+def test_fast_path_arguments(argv, expected):
+    assert fast_path_arguments(argv) == expected
+
+
+def test_console_script_takes_the_fast_path(repo):
+    import sys
+
+    script = Path(sys.executable).with_name("importgate")
+    run = subprocess.run(
+        [str(script), "check", "shop/mid.py"], cwd=repo, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert "check skipped (fast path" in run.stdout

@@ -65,7 +65,8 @@ from importgate.report import text as text_report
 @click.option(
     "--no-fast-path",
     is_flag=True,
-    help="With FILES: run the full check even when no import statement changed.",
+    help="With FILES: run the full check even when no import statement changed "
+    "(the fast path is decided in importgate.__main__, before this command line loads).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
 def check(
@@ -99,14 +100,7 @@ def check(
             "add --output FILE or --output-dir DIR."
         )
 
-    if files and not (no_fast_path or machine or output_dir):
-        from importgate.cli.fastpath import skip_reason
-
-        if message := skip_reason(files, config_file):
-            click.echo(message)
-            sys.exit(EXIT_KEPT)
-
-    # Imported here, not at the top, so that the fast path never loads grimp.
+    # Imported here, not at the top: `importgate --help` need not load grimp.
     from importgate.engine import CheckOptions, run_check
 
     options = CheckOptions(

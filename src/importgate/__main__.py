@@ -133,6 +133,8 @@ def skip_reason(files: Sequence[str], config_files: Sequence[str] = ()) -> str |
             return None
         if path.endswith(".py") and status != "M":
             return None  # added, deleted, renamed or changed type
+    if any(os.path.isdir(f) for f in files):
+        return None  # a directory stands for files we would have to find: not worth it
     wanted = [relative(f) for f in files if f.endswith(".py")]
     if any(path.startswith("../") for path in wanted):
         return None  # outside the working directory, where the diff above does not look

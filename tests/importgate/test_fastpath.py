@@ -98,6 +98,15 @@ def test_deleted_python_file_runs_the_full_check(repo):
     assert_full(repo, "shop/mid.py")
 
 
+def test_a_directory_runs_the_full_check(repo):
+    assert_full(repo, "shop")
+
+
+def test_other_files_are_left_to_the_diff(repo):
+    edit(repo, "README.md", "changed\n")
+    assert_skipped(repo, "README.md", "shop/mid.py")
+
+
 def test_no_fast_path_option(repo):
     assert_full(repo, "--no-fast-path", "shop/mid.py")
 

@@ -185,3 +185,22 @@ def test_console_script_takes_the_fast_path(repo):
     )
     assert run.returncode == 0, run.stderr
     assert "check skipped (fast path" in run.stdout
+
+
+def test_git_missing_runs_the_full_check(repo, tmp_path):
+    import os
+    import sys
+
+    empty = tmp_path / "no-git-here"
+    empty.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PATH"] = str(empty)
+    run = subprocess.run(
+        [sys.executable, "-m", "importgate", "check", "shop/mid.py"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "shop/broken.py" in run.stderr

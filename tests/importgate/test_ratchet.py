@@ -205,3 +205,11 @@ def test_contract_selection_does_not_make_other_entries_stale(legacy):
     run = run_cli(legacy, "baseline", "--prune", "--contract", "other")
     assert run.returncode == 0
     assert len(entries(legacy)) == 1
+
+
+def test_nothing_to_record_writes_no_file(project):
+    root = project(LAYERED, LAYERS_CONFIG)
+    run = run_cli(root, "baseline", "--reason", "r")
+    assert run.returncode == 0
+    assert "No violations to record" in run.stdout
+    assert not (root / BASELINE).exists()

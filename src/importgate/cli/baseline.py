@@ -79,6 +79,9 @@ def baseline(
         recording = record_baseline(
             result, existing, reason, expires, prune, every_contract=not contract_ids
         )
+        if not recording.entries and not path.exists():
+            click.echo(f"No violations to record; {path.as_posix()} not written.")
+            sys.exit(EXIT_KEPT)
         write_baseline(path, recording.entries)
     except CouldNotRun as error:
         if debug:

@@ -213,3 +213,22 @@ def test_nothing_to_record_writes_no_file(project):
     assert run.returncode == 0
     assert "No violations to record" in run.stdout
     assert not (root / BASELINE).exists()
+
+
+def test_fingerprint_ignores_line_numbers_but_not_the_import():
+    from importgate.model import Link, Violation
+
+    def violation(line: int, text: str, **extra: str) -> Violation:
+        link = Link("a.low", "a.high", "a/low.py", line, text, (line,))
+        return Violation("a.low", "a.high", (link,), "a.low is not allowed", **extra)
+
+    base = violation(1, "import a.high").fingerprint_for("layers")
+    assert violation(40, "import a.high").fingerprint_for("layers") == base
+    assert violation(1, "from a import high").fingerprint_for("layers") != base
+    assert violation(1, "import a.high").fingerprint_for("other") != base
+    # Without a chain: named by its ends, so a size report whose numbers change stays put.
+    grown = Violation("a.big", None, message="a.big has 900 lines").fingerprint_for("size")
+    assert Violation("a.big", None, message="a.big has 950 lines").fingerprint_for("size") == grown
+    assert Violation(None, None, message="x").fingerprint_for("t") != Violation(
+        None, None, message="y"
+    ).fingerprint_for("t")

@@ -112,14 +112,15 @@ class Violation:
         """A short hash naming this violation of ``contract``, free of line numbers.
 
         It covers the contract, the two ends, and for each link of the chain the two
-        modules and the stripped import line, so moving code within a file keeps it.
+        modules and the stripped import line, so moving code within a file keeps it. A
+        violation without a chain is named by its ends (a module over a size limit stays
+        the same violation as it grows), or by its message when it has neither.
         """
         parts: list[Any] = [contract, self.importer or "", self.imported or ""]
-        if self.chain:
-            parts.extend(
-                [link.importer, link.imported, link.line_contents.strip()] for link in self.chain
-            )
-        else:
+        parts.extend(
+            [link.importer, link.imported, link.line_contents.strip()] for link in self.chain
+        )
+        if not (self.chain or self.importer or self.imported):
             parts.append(self.message)
         encoded = json.dumps(parts, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(encoded).hexdigest()[:FINGERPRINT_LENGTH]

@@ -232,3 +232,11 @@ def test_fingerprint_ignores_line_numbers_but_not_the_import():
     assert Violation(None, None, message="x").fingerprint_for("t") != Violation(
         None, None, message="y"
     ).fingerprint_for("t")
+
+
+def test_bad_expires_date_cannot_run(project):
+    root = project(LEGACY, LAYERS_CONFIG)
+    run = run_cli(root, "baseline", "--reason", "r", "--expires", "next week")
+    assert run.returncode == 2
+    assert "'next week' is not a date YYYY-MM-DD" in run.stderr
+    assert not (root / BASELINE).exists()

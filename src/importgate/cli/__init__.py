@@ -12,9 +12,11 @@ import sys
 import click
 
 from importgate import __version__
+from importgate.cli.baseline import baseline
 from importgate.cli.check import check
 from importgate.cli.common import fail
 from importgate.cli.graph import graph
+from importgate.cli.init import init
 from importgate.model import EXIT_COULD_NOT_RUN
 
 
@@ -26,6 +28,8 @@ def cli() -> None:
 
 cli.add_command(check)
 cli.add_command(graph)
+cli.add_command(baseline)
+cli.add_command(init)
 
 
 def main() -> None:

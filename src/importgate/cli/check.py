@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from importgate.cli.common import ProgressCallback, fail, progress_spinner, stde
 from importgate.engine import CheckOptions, run_check
 from importgate.engine.architecture import architecture
 from importgate.engine.check import check_graph
-from importgate.model import EXIT_BROKEN, EXIT_KEPT, CheckResult, CouldNotRun
+from importgate.model import EXIT_BROKEN, EXIT_KEPT, BaselineEntry, CheckResult, CouldNotRun
 from importgate.report import FORMATS, markdown, render
 from importgate.report import text as text_report
 
@@ -58,6 +59,19 @@ from importgate.report import text as text_report
     metavar="DIR",
     help="Write every requested format to DIR (text is also printed).",
 )
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Known violations to tolerate (default: contracts/baseline.toml when it exists).",
+)
+@click.option(
+    "--no-fast-path",
+    is_flag=True,
+    help="With FILES: run the full check even when no import statement changed "
+    "(the fast path is decided in importgate.__main__, before this command line loads).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
 def check(
     files: tuple[str, ...],
@@ -68,11 +82,15 @@ def check(
     formats: tuple[str, ...],
     output_file: str | None,
     output_dir: str | None,
+    baseline_file: str | None,
+    no_fast_path: bool,
     debug: bool,
 ) -> None:
     """Check the import contracts; exit 0 if all are kept, 1 if any is broken.
 
-    FILES (optional, as passed by pre-commit) are accepted; the whole graph is checked.
+    FILES (optional, as passed by pre-commit): when none of their import statements
+    changed since HEAD and the configuration did not change either, exit 0 at once
+    without building the graph (the fast path). Otherwise the whole graph is checked.
     """
     chosen = list(dict.fromkeys(formats or ("text",)))
     machine = [name for name in chosen if name != "text"]
@@ -93,8 +111,20 @@ def check(
         no_cache=no_cache,
     )
     try:
+        baseline = _read_baseline(baseline_file)
         with progress_spinner(stderr.is_terminal) as progress:
             result = _check(options, progress, diagrams="markdown" in chosen)
+        if baseline is not None:
+            from importgate.engine.ratchet import apply_baseline
+
+            path, entries = baseline
+            result = apply_baseline(
+                result,
+                entries,
+                path.as_posix(),
+                datetime.date.today(),
+                every_contract=not contract_ids,
+            )
     except CouldNotRun as error:
         if debug:
             raise
@@ -128,6 +158,21 @@ def _check(options: CheckOptions, progress: ProgressCallback, diagrams: bool) ->
             continue
         pictures.append(drawn.diagram)
     return dataclasses.replace(checked.result, diagrams=tuple(pictures))
+
+
+def _read_baseline(option: str | None) -> tuple[Path, list[BaselineEntry]] | None:
+    """The baseline to apply: ``--baseline FILE`` (must exist), else the default if present."""
+    from importgate.engine.baseline_file import DEFAULT_PATH, read_baseline
+
+    if option is None and not DEFAULT_PATH.is_file():
+        return None
+    path = Path(option) if option else DEFAULT_PATH
+    if not path.is_file():
+        raise CouldNotRun(
+            f"Baseline file {path} (--baseline) does not exist.",
+            hint='Record one with `importgate baseline --reason "..."`, or drop --baseline.',
+        )
+    return path, read_baseline(path)
 
 
 def _write_reports(

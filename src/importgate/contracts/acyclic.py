@@ -13,6 +13,9 @@ Options:
 ``runtime_only`` (default ``false``)
     Leave out imports that sit under ``if TYPE_CHECKING:``: only cycles that can break at
     import time count.
+``ignore_kinds``
+    Import kinds to leave out: ``typing``, ``deferred`` or both (``typing, deferred``).
+    ``runtime_only = true`` is the same as ``ignore_kinds = typing``.
 ``ignore_imports``, ``unmatched_ignore_imports_alerting``
     As in import-linter's standard contracts.
 ``broken_contract_guidance``
@@ -29,6 +32,11 @@ from importlinter.domain.helpers import module_expressions_to_modules
 from rich.markup import escape
 
 from importgate.contracts.cycles import Cycle, edges_of, find_cycles
+from importgate.contracts.kind_filter import (
+    IGNORED_KIND_COUNT_KEY,
+    ImportKindsField,
+    drop_import_kinds,
+)
 from importgate.graph import LinkFactory
 from importgate.model import VIOLATIONS_KEY, ImportKind, Link, Violation
 
@@ -42,6 +50,7 @@ class AcyclicContract(Contract):
 
     packages = fields.ListField(subfield=fields.ModuleExpressionField())
     runtime_only = fields.BooleanField(required=False, default=False)
+    ignore_kinds = ImportKindsField(required=False, default=frozenset())
     ignore_imports = fields.SetField(subfield=fields.ImportExpressionField(), required=False)
     unmatched_ignore_imports_alerting = fields.EnumField(AlertLevel, default=AlertLevel.ERROR)
     broken_contract_guidance = fields.TextField(required=False)
@@ -56,8 +65,10 @@ class AcyclicContract(Contract):
         # (ignored and typing-only imports removed) still has every detail they need.
         links = LinkFactory(graph)
         modules = self._modules_in_scope(graph)
+        ignored = set(self.ignore_kinds)  # type: ignore[call-overload]
         if self.runtime_only:
-            self._drop_typing_only_imports(graph, links, modules)
+            ignored.add(ImportKind.TYPING)
+        removed = drop_import_kinds(graph, ignored, modules, links)
 
         adjacency = {
             module: graph.find_modules_directly_imported_by(module) & modules for module in modules
@@ -70,7 +81,11 @@ class AcyclicContract(Contract):
             kept=not cycles,
             warnings=list(removal.warnings),
             ignored_import_count=removal.ignored_import_count,
-            metadata={VIOLATIONS_KEY: violations, BREAKERS_KEY: breakers},
+            metadata={
+                VIOLATIONS_KEY: violations,
+                BREAKERS_KEY: breakers,
+                IGNORED_KIND_COUNT_KEY: removed,
+            },
         )
 
     def _modules_in_scope(self, graph: grimp.ImportGraph) -> set[str]:
@@ -85,16 +100,6 @@ class AcyclicContract(Contract):
             modules.add(root.name)
             modules.update(graph.find_descendants(root.name))
         return modules
-
-    @staticmethod
-    def _drop_typing_only_imports(
-        graph: grimp.ImportGraph, links: LinkFactory, modules: set[str]
-    ) -> None:
-        for importer in modules:
-            for imported in graph.find_modules_directly_imported_by(importer) & modules:
-                kinds = links.kinds_of(importer, imported).values()
-                if kinds and all(kind is ImportKind.TYPING for kind in kinds):
-                    graph.remove_import(importer=importer, imported=imported)
 
     @staticmethod
     def _violation(cycle: Cycle, links: LinkFactory) -> Violation:

@@ -12,6 +12,7 @@ Steps, each done by import-linter or grimp and each turning failure into
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import sys
@@ -113,7 +114,11 @@ def check_graph(options: CheckOptions, progress: Progress = _quiet) -> CheckedGr
             ) from error
         duration = int((time.perf_counter() - started) * 1000)
         render = functools.partial(linter.render, contract, contract_check)
-        violations = violations_of(contract, contract_check, links, render)
+        key = item.options.get("id") or contract.name
+        violations = [
+            dataclasses.replace(violation, fingerprint=violation.fingerprint_for(key))
+            for violation in violations_of(contract, contract_check, links, render)
+        ]
         results.append(
             ContractResult(
                 id=item.options.get("id"),

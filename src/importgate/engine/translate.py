@@ -140,6 +140,9 @@ def details_of(check: ContractCheck) -> dict[str, Any]:
     breakers = check.metadata.get("cycle_breakers")
     if isinstance(breakers, list) and all(isinstance(b, Link) for b in breakers):
         details["cycle_breakers"] = [b.to_dict() for b in breakers]
+    ignored_kinds = check.metadata.get("ignored_kind_import_count")
+    if isinstance(ignored_kinds, int):
+        details["ignored_kind_import_count"] = ignored_kinds
     if check.ignored_import_count:
         details["ignored_import_count"] = check.ignored_import_count
     return details

@@ -4,6 +4,7 @@ Nothing here imports grimp, import-linter or any sibling package, so results can
 built, compared and serialised without touching a graph.
 """
 
+from importgate.model.baseline import BaselineEntry, BaselineReport, BaselineStatus
 from importgate.model.diagram import (
     CollapsedGraph,
     Diagram,
@@ -27,6 +28,9 @@ __all__ = [
     "EXIT_COULD_NOT_RUN",
     "EXIT_KEPT",
     "VIOLATIONS_KEY",
+    "BaselineEntry",
+    "BaselineReport",
+    "BaselineStatus",
     "CheckResult",
     "CollapsedGraph",
     "ContractResult",

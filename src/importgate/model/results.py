@@ -7,11 +7,16 @@ so their field names are part of importgate's stable interface.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from importgate.model.baseline import BaselineReport, BaselineStatus
 from importgate.model.diagram import Diagram
+
+FINGERPRINT_LENGTH = 16
 
 VIOLATIONS_KEY = "importgate_violations"
 """Metadata key under which a contract type hands importgate a list of :class:`Violation`.
@@ -99,6 +104,32 @@ class Violation:
     imported: str | None
     chain: tuple[Link, ...] = ()
     message: str = ""
+    fingerprint: str = ""
+    """Set by the check: see :meth:`fingerprint_for`."""
+    baseline: str | None = None
+    """A :class:`BaselineStatus` when a baseline file is in use, else None."""
+
+    def fingerprint_for(self, contract: str) -> str:
+        """A short hash naming this violation of ``contract``, free of line numbers.
+
+        It covers the contract, the two ends, and for each link of the chain the two
+        modules and the stripped import line, so moving code within a file keeps it. A
+        violation without a chain is named by its ends (a module over a size limit stays
+        the same violation as it grows), or by its message when it has neither.
+        """
+        parts: list[Any] = [contract, self.importer or "", self.imported or ""]
+        parts.extend(
+            [link.importer, link.imported, link.line_contents.strip()] for link in self.chain
+        )
+        if not (self.chain or self.importer or self.imported):
+            parts.append(self.message)
+        encoded = json.dumps(parts, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(encoded).hexdigest()[:FINGERPRINT_LENGTH]
+
+    @property
+    def failing(self) -> bool:
+        """True unless a live baseline entry tolerates this violation."""
+        return self.baseline != BaselineStatus.BASELINED
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,6 +137,8 @@ class Violation:
             "imported": self.imported,
             "message": self.message,
             "chain": [link.to_dict() for link in self.chain],
+            "fingerprint": self.fingerprint,
+            "baseline": self.baseline,
         }
 
 
@@ -122,12 +155,32 @@ class ContractResult:
     details: Mapping[str, Any] = field(default_factory=dict)
     duration_ms: int = 0
 
+    @property
+    def key(self) -> str:
+        """How the baseline names this contract: its id, else its name."""
+        return self.id or self.name
+
+    @property
+    def baselined_count(self) -> int:
+        return sum(1 for violation in self.violations if not violation.failing)
+
+    @property
+    def status(self) -> str:
+        """``kept``, ``broken``, or ``baselined`` (broken only by baselined violations)."""
+        if self.kept:
+            return "kept"
+        if self.violations and not any(v.failing for v in self.violations):
+            return "baselined"
+        return "broken"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
             "type": self.type,
             "kept": self.kept,
+            "status": self.status,
+            "baselined_count": self.baselined_count,
             "violations": [violation.to_dict() for violation in self.violations],
             "warnings": list(self.warnings),
             "details": dict(self.details),
@@ -148,6 +201,8 @@ class CheckResult:
     diagrams: tuple[Diagram, ...] = ()
     """Pictures of the root packages with the breaking imports marked, for reports that
     embed a diagram (``--format markdown``); empty unless the command drew them."""
+    baseline: BaselineReport | None = None
+    """The ratchet's verdict when a baseline file is in use."""
 
     @property
     def kept(self) -> int:
@@ -155,8 +210,14 @@ class CheckResult:
 
     @property
     def broken(self) -> int:
-        return sum(1 for contract in self.contracts if not contract.kept)
+        """Contracts broken by at least one violation that no baseline entry tolerates."""
+        return sum(1 for contract in self.contracts if contract.status == "broken")
+
+    @property
+    def baselined(self) -> int:
+        """Contracts broken only by violations listed in the baseline."""
+        return sum(1 for contract in self.contracts if contract.status == "baselined")
 
     @property
     def passed(self) -> bool:
-        return self.broken == 0
+        return self.broken == 0 and (self.baseline is None or self.baseline.passed)

@@ -28,6 +28,9 @@ def to_document(result: CheckResult) -> dict[str, Any]:
         "import_count": result.import_count,
         "graph_duration_ms": result.graph_duration_ms,
         "contracts": [contract.to_dict() for contract in result.contracts],
+        "baselined": result.baselined,
+        "passed": result.passed,
+        "baseline": None if result.baseline is None else result.baseline.to_dict(),
     }
 
 

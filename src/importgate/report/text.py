@@ -23,6 +23,13 @@ def _contract_label(contract: ContractResult, text: Text, style: str = "") -> No
 
 
 def _violation(violation: Violation, text: Text) -> None:
+    if not violation.failing:  # tolerated by the baseline: one line is enough
+        text.append("  baselined: ", style="yellow")
+        text.append(f"{violation.importer or '-'} -> {violation.imported or '-'}")
+        text.append(f"  (fingerprint {violation.fingerprint})\n", style="dim")
+        return
+    if violation.baseline == "expired":
+        text.append("  expired in the baseline: ", style="red")
     if violation.message:
         text.append(f"  {violation.message}\n", style="bold")
     for link in violation.chain:
@@ -55,6 +62,8 @@ def build(result: CheckResult, width: int = 80) -> Text:
     for contract in result.contracts:
         if contract.kept:
             text.append("KEPT   ", style="green")
+        elif contract.status == "baselined":
+            text.append("BASELINED ", style="yellow")
         else:
             text.append("BROKEN ", style="red")
         _contract_label(contract, text)
@@ -67,15 +76,36 @@ def build(result: CheckResult, width: int = 80) -> Text:
             continue
         text.append("\n")
         heading = Text()
-        _contract_label(contract, heading, style="red")
+        colour = "red" if contract.status == "broken" else "yellow"
+        _contract_label(contract, heading, style=colour)
         text.append_text(heading)
-        text.append(" " + "─" * max(3, width - len(heading.plain) - 1) + "\n", style="red")
+        text.append(" " + "─" * max(3, width - len(heading.plain) - 1) + "\n", style=colour)
         for violation in contract.violations:
             _violation(violation, text)
+        if contract.violations and not contract.violations[-1].failing:
+            text.append("\n")
         _breakers(contract, text)
+    _baseline(result, text)
     colour = "green" if result.passed else "red"
     text.append(f"{result.kept} kept, {result.broken} broken", style=colour)
+    if result.baseline is not None:
+        text.append(
+            f", {result.baselined} baselined; baseline {result.baseline.file}: "
+            f"{result.baseline.matched} of {result.baseline.entry_count} entries in use, "
+            f"{len(result.baseline.stale)} stale, {len(result.baseline.expired)} expired",
+            style=colour,
+        )
     return text
+
+
+def _baseline(result: CheckResult, text: Text) -> None:
+    """The baseline entries to delete or renew, each on one line."""
+    if result.baseline is None or result.baseline.passed:
+        return
+    text.append("\nBaseline entries to act on:\n", style="red")
+    for problem in result.baseline.problems():
+        text.append(f"  {problem}\n")
+    text.append("\n")
 
 
 def write(result: CheckResult, console: Console) -> None:

@@ -133,6 +133,14 @@ def graph(
             "Run again with --debug and report it."
         )
 
+    for picture, name, content in outputs:
+        if name == "mermaid" and (reason := mermaid.too_big(content)):
+            stderr.print(
+                f"warning: the Mermaid diagram of {picture.module} has {reason}; GitHub will "
+                "not render it. Use a smaller --depth or draw a subpackage.",
+                markup=False,
+                highlight=False,
+            )
     if embed_file:
         _embed(Path(embed_file), pictures)
         return

@@ -252,3 +252,19 @@ def test_embed_without_markers_or_with_format_exits_2(project):
     assert (root / "README.md").read_text() == "# Shop\n"
     run = run_cli(root, "graph", "shop", "--embed", "README.md", "--format", "dot")
     assert run.returncode == 2 and "--embed" in run.stderr
+
+
+def test_warns_when_github_would_not_render_the_mermaid(project):
+    names = [f"m{i}" for i in range(24)]  # 24 * 23 = 552 edges at depth 1
+    files = {"big/__init__.py": ""}
+    for name in names:
+        files[f"big/{name}.py"] = "".join(f"import big.{o}\n" for o in names if o != name)
+    config = "[importlinter]\nroot_package = big\n\n[importlinter:contract:c]\nname = c\n"
+    config += "type = independence\nmodules =\n    big.m0\n    big.m1\n"
+    root = project(files, config)
+    run = run_cli(root, "graph", "big")
+    assert run.returncode == 0, run.stderr
+    assert "552 links (Mermaid draws at most 500)" in run.stderr
+    assert "smaller --depth" in run.stderr
+    small = run_cli(root, "graph", "big.m0")
+    assert "warning" not in small.stderr

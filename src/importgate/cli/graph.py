@@ -133,6 +133,12 @@ def graph(
             "Run again with --debug and report it."
         )
 
+    for picture, name, content in outputs:
+        if name == "mermaid" and (reason := mermaid.too_big(content)):
+            _say(
+                f"warning: the Mermaid diagram of {picture.module} has {reason}; GitHub will "
+                "not render it. Use a smaller --depth or draw a subpackage."
+            )
     if embed_file:
         _embed(Path(embed_file), pictures)
         return
@@ -149,9 +155,14 @@ def graph(
             target.write_text(content, encoding="utf-8")
         except OSError as error:
             fail(f"Cannot write {target}: {error.strerror or error}.")
-        stderr.print(f"wrote {target}", markup=False, highlight=False)
+        _say(f"wrote {target}")
     for picture in pictures:
-        stderr.print(picture.summary, markup=False, highlight=False)
+        _say(picture.summary)
+
+
+def _say(message: str) -> None:
+    """One line on stderr, as written (no markup, no wrapping)."""
+    stderr.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def _embed(path: Path, pictures: list[Architecture]) -> None:
@@ -167,6 +178,4 @@ def _embed(path: Path, pictures: list[Architecture]) -> None:
     except OSError as error:
         fail(f"Cannot rewrite {path}: {error.strerror or error}.")
     for picture in pictures:
-        stderr.print(
-            f"embedded {picture.module} in {path}: {picture.summary}", markup=False, highlight=False
-        )
+        _say(f"{path}: embedded {picture.summary}")

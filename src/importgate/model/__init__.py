@@ -4,6 +4,14 @@ Nothing here imports grimp, import-linter or any sibling package, so results can
 built, compared and serialised without touching a graph.
 """
 
+from importgate.model.diagram import (
+    CollapsedGraph,
+    Diagram,
+    DiagramEdge,
+    DiagramNode,
+    EdgeStyle,
+    NodeStyle,
+)
 from importgate.model.errors import EXIT_BROKEN, EXIT_COULD_NOT_RUN, EXIT_KEPT, CouldNotRun
 from importgate.model.results import (
     VIOLATIONS_KEY,
@@ -20,9 +28,15 @@ __all__ = [
     "EXIT_KEPT",
     "VIOLATIONS_KEY",
     "CheckResult",
+    "CollapsedGraph",
     "ContractResult",
     "CouldNotRun",
+    "Diagram",
+    "DiagramEdge",
+    "DiagramNode",
+    "EdgeStyle",
     "ImportKind",
     "Link",
+    "NodeStyle",
     "Violation",
 ]

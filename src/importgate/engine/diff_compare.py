@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from importgate.engine.diff_snapshot import Snapshot
+from importgate.graph.collapse import collapsed_name
 from importgate.model import ContractResult, Link, Violation
 from importgate.model.diff import ContractChange, DiffResult, DiffSide, EdgeChange, is_cycle
 
@@ -22,19 +23,19 @@ Edge = tuple[str, str]
 Collapse = Callable[[str], str | None]
 
 
-def minimal_collapse(roots: Iterable[str], depth: int) -> Collapse:
-    """Map a module to its ancestor ``depth`` levels below its root package (a root
-    package stays itself); None for a module outside every root (an external package).
-
-    Placeholder until ``importgate.graph.collapse`` (the shared depth-collapsed graph)
-    lands: the lead replaces this with it.
-    """
+def collapser(roots: Iterable[str], depth: int) -> Collapse:
+    """Map a module to its node at ``depth`` below its root package (as ``importgate
+    graph`` draws it); a root package stays itself; None outside every root (an
+    external package)."""
     ordered = sorted(set(roots), key=len, reverse=True)
 
     def collapse(module: str) -> str | None:
         for root in ordered:
-            if module == root or module.startswith(root + "."):
-                return ".".join(module.split(".")[: root.count(".") + 1 + depth])
+            if module == root:
+                return root
+            name = collapsed_name(module, root, depth)
+            if name is not None:
+                return name
         return None
 
     return collapse
@@ -74,9 +75,7 @@ def _compare_contract(base: ContractResult | None, head: ContractResult | None) 
     base_keys = {violation_key(v) for v in base.violations} if base else set()
     head_keys = {violation_key(v) for v in head.violations} if head else set()
     new = tuple(v for v in (head.violations if head else ()) if violation_key(v) not in base_keys)
-    fixed = tuple(
-        v for v in (base.violations if base else ()) if violation_key(v) not in head_keys
-    )
+    fixed = tuple(v for v in (base.violations if base else ()) if violation_key(v) not in head_keys)
     either = head or base
     assert either is not None
     return ContractChange(
@@ -128,7 +127,7 @@ def compare(
     revisions: tuple[tuple[str, str | None], tuple[str, str | None]],
 ) -> DiffResult:
     """The diff from ``base`` to ``head``; ``revisions`` names each side and its commit."""
-    collapse = minimal_collapse((*base.root_packages, *head.root_packages), depth)
+    collapse = collapser((*base.root_packages, *head.root_packages), depth)
     base_edges = _edges(base.imports, collapse)
     head_edges = _edges(head.imports, collapse)
 

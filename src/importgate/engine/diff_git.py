@@ -61,7 +61,12 @@ class Repository:
     def resolve(self, revision: str) -> str:
         """The full commit id of ``revision``; CouldNotRun when git does not know it."""
         completed = _git(
-            self.toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"
+            self.toplevel,
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            revision + "^{commit}",
         )
         if completed.returncode != 0 or not completed.stdout.strip():
             raise CouldNotRun(
@@ -79,7 +84,8 @@ class Repository:
         """Paths of every worktree git knows of (the main one first)."""
         listing = self._worktree("list", "--porcelain").stdout
         return [
-            Path(line.removeprefix("worktree ")) for line in listing.splitlines()
+            Path(line.removeprefix("worktree "))
+            for line in listing.splitlines()
             if line.startswith("worktree ")
         ]
 
@@ -113,11 +119,12 @@ class Repository:
         """Remove temporary worktrees left by importgate processes that no longer run
         (only a SIGKILL can leave one behind)."""
         for path in self.registered_worktrees():
-            owner = path.parent.name.removeprefix(WORKTREE_PREFIX).split("-")[0]
-            if path.parent.name.startswith(WORKTREE_PREFIX) and owner.isdigit():
-                if not _alive(int(owner)):
-                    self.remove_worktree(path)
-                    shutil.rmtree(path.parent, ignore_errors=True)
+            name = path.parent.name
+            owner = name.removeprefix(WORKTREE_PREFIX).split("-")[0]
+            ours = name.startswith(WORKTREE_PREFIX) and owner.isdigit()
+            if ours and not _alive(int(owner)):
+                self.remove_worktree(path)
+                shutil.rmtree(path.parent, ignore_errors=True)
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -77,9 +77,7 @@ def render(result: DiffResult) -> str:
     for title, body in sections:
         if body:
             lines += [f"{title}:", *body, ""]
-    others = [
-        c for c in result.contracts if c.status in ("added", "removed")
-    ]
+    others = [c for c in result.contracts if c.status in ("added", "removed")]
     if others:
         lines.append("Contracts only on one side:")
         lines += [f"  {contract_label(c)}: {c.status} in head" for c in others]

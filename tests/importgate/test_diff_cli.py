@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, ini, run_cli
 from tests.importgate.gitrepos import commit, git, layered_repo
 
@@ -207,3 +209,27 @@ def test_src_layout_on_pythonpath_reads_the_base_from_the_base_revision(tmp_path
         ("shop.low", "shop.high")
     ]
     assert document["dependencies"]["added"][0]["imports"][0]["path"] == "src/shop/low.py"
+
+
+def test_diff_of_importgate_itself_reads_each_revision(tmp_path: Path):
+    """The child process runs importgate, so ``find_spec("importgate")`` answers with the
+    running copy; the base and head must still come from their own worktrees."""
+    repo = Path(__file__).resolve().parents[2]
+    found = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%H", "--", "src/importgate/cli/diff.py"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    commits = found.stdout.split()
+    if found.returncode != 0 or not commits:
+        pytest.skip("not run from a git clone of importgate with its history")
+    added_in = commits[-1]
+
+    run = run_cli(repo, "diff", "--base", f"{added_in}^", "--head", added_in, "--format", "json")
+
+    assert run.returncode in (0, 1), run.stderr
+    added = {(e["importer"], e["imported"]) for e in run.json["dependencies"]["added"]}
+    assert ("importgate.cli.diff", "importgate.engine.diff") in added
+    assert run.json["dependencies"]["removed"] == []

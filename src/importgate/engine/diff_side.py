@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -66,9 +67,28 @@ def point_imports_at_tree(packages: list[str], tree: Path, source: Path) -> None
             if found.is_relative_to(tree) or not found.is_relative_to(source):
                 continue
             candidate = tree / found.parent.relative_to(source)
-            if candidate.is_dir() and str(candidate) not in sys.path:
+            if not candidate.is_dir():
+                continue
+            if str(candidate) not in sys.path:
                 sys.path.insert(0, str(candidate))
                 importlib.invalidate_caches()
+            if top in sys.modules:
+                _respec(top, candidate)
+
+
+def _respec(top: str, directory: Path) -> None:
+    """Point ``find_spec(top)`` at ``directory`` for a package this process has imported.
+
+    ``importlib.util.find_spec`` answers from ``sys.modules`` first, and grimp and
+    import-linter find root packages with it. When the checked package is one this
+    process runs (``importgate diff`` on importgate's own repository, or on grimp's), it
+    would answer with the running copy, i.e. the user's checkout. Only the module's
+    ``__spec__`` is replaced: its ``__path__``, which imports of its submodules use, stays,
+    so the running code is not affected.
+    """
+    spec = importlib.machinery.PathFinder.find_spec(top, [str(directory)])
+    if spec is not None:
+        sys.modules[top].__spec__ = spec
 
 
 def snapshot(arguments: argparse.Namespace) -> dict[str, Any]:

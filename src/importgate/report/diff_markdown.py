@@ -24,9 +24,12 @@ MAX_DIAGRAM_EDGES = 80
 GitHub refuses very large Mermaid blocks); the tables still list every change."""
 
 
-def _code(text: str) -> str:
-    """Inline code that survives backticks and pipes inside table cells."""
-    return "`` " + text.replace("|", "\\|") + " ``" if "`" in text else f"`{text}`"
+def _code(text: str, cell: bool = False) -> str:
+    """``text`` as inline code; in a table ``cell`` pipes are escaped (GFM reads ``\\|``
+    inside a code span in a table as a literal pipe)."""
+    if cell:
+        text = text.replace("|", "\\|")
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
 def _where(link: Link) -> str:
@@ -36,8 +39,8 @@ def _where(link: Link) -> str:
     return f"[{link.location}]({link.path}{anchor})"
 
 
-def _import_line(link: Link) -> str:
-    code = _code(link.line_contents) if link.line_contents else ""
+def _import_line(link: Link, cell: bool = False) -> str:
+    code = _code(link.line_contents, cell) if link.line_contents else ""
     return f"{_where(link)} {code}".strip()
 
 
@@ -69,7 +72,7 @@ def _edge_table(edges: Iterable[EdgeChange], title: str, lines: list[str]) -> No
     lines += [f"### {title}", "", "| importer | imported | imports |", "| --- | --- | --- |"]
     for edge in rows:
         flag = " **(breaking)**" if edge.breaking else ""
-        shown = "<br>".join(_import_line(link) for link in edge.imports[:3])
+        shown = "<br>".join(_import_line(link, cell=True) for link in edge.imports[:3])
         if len(edge.imports) > 3:
             shown += f"<br>and {len(edge.imports) - 3} more"
         lines.append(f"| {_code(edge.importer)}{flag} | {_code(edge.imported)} | {shown} |")

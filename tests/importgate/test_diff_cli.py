@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -213,11 +214,17 @@ def test_src_layout_on_pythonpath_reads_the_base_from_the_base_revision(tmp_path
 
 def test_diff_of_importgate_itself_reads_each_revision(tmp_path: Path):
     """The child process runs importgate, so ``find_spec("importgate")`` answers with the
-    running copy; the base and head must still come from their own worktrees."""
-    repo = Path(__file__).resolve().parents[2]
+    running copy; the base and head must still come from their own worktrees.
+
+    Runs importgate from a clone of this repository (its ``src`` first on PYTHONPATH,
+    holding the code under test), so the running copy is the checkout being diffed and
+    the temporary worktrees are registered in the clone, not in the developer's
+    repository.
+    """
+    source = Path(__file__).resolve().parents[2]
     found = subprocess.run(
         ["git", "log", "--diff-filter=A", "--format=%H", "--", "src/importgate/cli/diff.py"],
-        cwd=repo,
+        cwd=source,
         capture_output=True,
         text=True,
         check=False,
@@ -226,10 +233,41 @@ def test_diff_of_importgate_itself_reads_each_revision(tmp_path: Path):
     if found.returncode != 0 or not commits:
         pytest.skip("not run from a git clone of importgate with its history")
     added_in = commits[-1]
+    clone = tmp_path / "importgate"
+    git(tmp_path, "clone", "--quiet", str(source), str(clone))
+    # Run the code under test (maybe uncommitted), not the clone's committed copy.
+    shutil.copytree(
+        source / "src", clone / "src", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.pyc")
+    )
+    env = {**os.environ, "PYTHONPATH": str(clone / "src")}
 
-    run = run_cli(repo, "diff", "--base", f"{added_in}^", "--head", added_in, "--format", "json")
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "importgate",
+            "diff",
+            "--base",
+            f"{added_in}^",
+            "--head",
+            added_in,
+            "--format",
+            "json",
+        ],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
 
-    assert run.returncode in (0, 1), run.stderr
-    added = {(e["importer"], e["imported"]) for e in run.json["dependencies"]["added"]}
+    assert completed.returncode in (0, 1), completed.stderr
+    document = json.loads(completed.stdout)
+    added = {(e["importer"], e["imported"]) for e in document["dependencies"]["added"]}
     assert ("importgate.cli.diff", "importgate.engine.diff") in added
-    assert run.json["dependencies"]["removed"] == []
+    assert document["dependencies"]["removed"] == []
+    link = next(
+        e for e in document["dependencies"]["added"] if e["importer"] == "importgate.cli.diff"
+    )
+    assert link["imports"][0]["path"] == "src/importgate/cli/diff.py"

@@ -93,7 +93,11 @@ class Repository:
     def temporary_worktree(self, commit: str, path: Path) -> Iterator[Path]:
         """Check ``commit`` out, detached, at ``path``; remove it again on the way out."""
         try:
-            completed = self._worktree("add", "--detach", "--quiet", str(path), commit)
+            # A signal sent to importgate alone would kill `git worktree add` but not the
+            # checkout it runs, which would go on writing after the removal: let git
+            # finish first. (Ctrl-C on a terminal reaches git itself and stops it.)
+            with signals_deferred():
+                completed = self._worktree("add", "--detach", "--quiet", str(path), commit)
             if completed.returncode != 0:
                 raise CouldNotRun(
                     f"git could not check out {commit[:12]} into a temporary worktree: "
@@ -188,3 +192,25 @@ def signals_ignored() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM are noted, and raise ``KeyboardInterrupt``
+    only when the block ends (child processes still get the default handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
+    previous = {signum: signal.signal(signum, note) for signum in _HANDLED}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        raise KeyboardInterrupt(signal.Signals(received[0]).name)

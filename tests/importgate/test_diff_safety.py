@@ -165,3 +165,23 @@ def test_bad_config_names_the_side(tmp_path: Path, broken_side: str, other_side:
     assert "not a valid INI file" in run.stderr or "no [importlinter] section" in run.stderr
     assert f"On the {other_side} side" not in run.stderr
     assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
+
+
+def test_worktree_left_by_a_killed_diff_is_removed_by_the_next(tmp_path: Path):
+    repo = layered_repo(tmp_path / "repo")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a pid that no longer runs, as after `kill -9`
+    stale = Path(tempfile.mkdtemp(prefix=f"importgate-diff-{gone.pid}-")).resolve()
+    git(repo, "worktree", "add", "--detach", "--quiet", str(stale / "base"), "main")
+    mine = Path(tempfile.mkdtemp(prefix=f"importgate-diff-{os.getpid()}-")).resolve()
+    git(repo, "worktree", "add", "--detach", "--quiet", str(mine / "base"), "main")
+    try:
+        run = run_cli(repo, "diff", "--base", "main")
+
+        assert run.returncode == 0, run.stderr
+        listing = git(repo, "worktree", "list", "--porcelain")
+        assert str(stale) not in listing and not stale.exists()
+        assert str(mine) in listing  # its owner (this test) still runs: left alone
+    finally:
+        git(repo, "worktree", "remove", "--force", str(mine / "base"))
+        mine.rmdir()

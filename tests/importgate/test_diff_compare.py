@@ -109,3 +109,18 @@ def test_a_cycle_is_the_same_cycle_from_any_starting_module(names: list[str], sh
     assert violation_key(_cycle(modules)) == violation_key(_cycle(modules[turn:] + modules[:turn]))
     if len(modules) > 2:
         assert violation_key(_cycle(modules)) != violation_key(_cycle(modules[::-1]))
+
+
+def test_markdown_stays_under_githubs_comment_limit():
+    imports = [_link(f"shop.a{i}.x", f"shop.b{i}.y") for i in range(3000)]
+    result = compare(_snapshot([]), _snapshot(imports), 1, REVISIONS)
+    assert len(result.added_edges) == 3000
+
+    text = diff_markdown.render(result)
+
+    assert len(text) <= diff_markdown.MAX_CHARS
+    assert "```mermaid" not in text  # too many to draw
+    shown = text.count("| `shop.a")
+    assert 0 < shown < 3000
+    assert f"*{3000 - shown} more item(s) left out" in text
+    assert "| dependencies added | 3000 |" in text

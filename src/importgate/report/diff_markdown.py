@@ -19,6 +19,9 @@ from importgate.report.diff_text import contract_label, side_label
 MARKER = "<!-- importgate-diff -->"
 """First line of every diff comment; CI recipes look for it."""
 
+MAX_CHARS = 60_000
+"""GitHub refuses comments over 65,536 characters; stay well under."""
+
 MAX_DIAGRAM_EDGES = 80
 """Past this many changed dependencies the diagram is left out (unreadable, and
 GitHub refuses very large Mermaid blocks); the tables still list every change."""
@@ -65,38 +68,60 @@ def _count(edge: EdgeChange) -> str:
     return str(len(edge.imports)) if len(edge.imports) > 1 else ""
 
 
-def _edge_table(edges: Iterable[EdgeChange], title: str, lines: list[str]) -> None:
+class _Budget:
+    """What is left of GitHub's comment limit; sections add items while it lasts."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+        self.dropped = 0
+
+    def add(self, lines: list[str], block: list[str]) -> bool:
+        size = sum(len(line) + 1 for line in block)
+        if size > self.left:
+            self.dropped += 1
+            return False
+        self.left -= size
+        lines += block
+        return True
+
+
+def _edge_table(edges: Iterable[EdgeChange], title: str, lines: list[str], budget: _Budget) -> None:
     rows = list(edges)
-    if not rows:
+    header = [f"### {title}", "", "| importer | imported | imports |", "| --- | --- | --- |"]
+    if not rows or not budget.add(lines, header):
         return
-    lines += [f"### {title}", "", "| importer | imported | imports |", "| --- | --- | --- |"]
     for edge in rows:
         flag = " **(breaking)**" if edge.breaking else ""
         shown = "<br>".join(_import_line(link, cell=True) for link in edge.imports[:3])
         if len(edge.imports) > 3:
             shown += f"<br>and {len(edge.imports) - 3} more"
-        lines.append(f"| {_code(edge.importer)}{flag} | {_code(edge.imported)} | {shown} |")
+        row = f"| {_code(edge.importer)}{flag} | {_code(edge.imported)} | {shown} |"
+        budget.add(lines, [row])
     lines.append("")
 
 
 def _violations(
-    items: Iterable[tuple[ContractChange, Violation]], title: str, lines: list[str]
+    items: Iterable[tuple[ContractChange, Violation]],
+    title: str,
+    lines: list[str],
+    budget: _Budget,
 ) -> None:
     rows = list(items)
-    if not rows:
+    if not rows or not budget.add(lines, [f"### {title}", ""]):
         return
-    lines += [f"### {title}", ""]
     for contract, violation in rows:
         what = violation.message or f"{violation.importer} -> {violation.imported}"
-        lines.append(f"- **{contract_label(contract)}**: {what}")
-        lines += [
+        block = [f"- **{contract_label(contract)}**: {what}"]
+        block += [
             f"  - {_code(link.importer + ' -> ' + link.imported)} {_import_line(link)}"
             for link in violation.chain
         ]
+        budget.add(lines, block)
     lines.append("")
 
 
-def render(result: DiffResult) -> str:
+def render(result: DiffResult, max_chars: int = MAX_CHARS) -> str:
+    """The comment; items past ``max_chars`` characters are left out (and counted)."""
     verdict = (
         ":x: **This change makes the architecture worse.**"
         if result.worsened
@@ -137,10 +162,16 @@ def render(result: DiffResult) -> str:
             lines += [f"### {title}", ""]
             lines += [f"- **{contract_label(c)}** ({_code(c.type)})" for c in contracts]
             lines.append("")
-    _violations(result.new_violations, "New violations", lines)
-    _violations(result.new_cycles, "New cycles", lines)
-    _violations(result.fixed_violations, "Fixed violations", lines)
-    _violations(result.fixed_cycles, "Fixed cycles", lines)
-    _edge_table(result.added_edges, "Dependencies added", lines)
-    _edge_table(result.removed_edges, "Dependencies removed", lines)
+    budget = _Budget(max_chars - sum(len(line) + 1 for line in lines) - 300)
+    _violations(result.new_violations, "New violations", lines, budget)
+    _violations(result.new_cycles, "New cycles", lines, budget)
+    _violations(result.fixed_violations, "Fixed violations", lines, budget)
+    _violations(result.fixed_cycles, "Fixed cycles", lines, budget)
+    _edge_table(result.added_edges, "Dependencies added", lines, budget)
+    _edge_table(result.removed_edges, "Dependencies removed", lines, budget)
+    if budget.dropped:
+        lines += [
+            f"*{budget.dropped} more item(s) left out to stay under GitHub's comment size "
+            "limit; `importgate diff --format json` lists everything.*",
+        ]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -79,54 +79,73 @@ def _remap(path: str | None, source: Path, tree: Path) -> str | None:
     return path
 
 
+@dataclass(frozen=True)
+class _Sides:
+    """Checks each side of one diff, with its temporary files under ``scratch``."""
+
+    options: DiffOptions
+    repository: Repository
+    scratch: Path
+    cwd: Path
+    progress: Progress
+
+    @property
+    def subdirectory(self) -> Path:
+        """Where the user started, relative to the top of the repository."""
+        top = self.repository.toplevel
+        return self.cwd.relative_to(top) if self.cwd.is_relative_to(top) else Path()
+
+    def request(self, label: str, revision: str, tree: Path, cwd: Path) -> SideRequest:
+        options, source = self.options, self.repository.toplevel
+        cache_dir = options.cache_dir if tree == source else None
+        return SideRequest(
+            label=label,
+            revision=revision,
+            cwd=cwd,
+            tree_root=tree,
+            source_root=source,
+            config_file=_remap(options.config_file, source, tree),
+            contract_ids=tuple(options.contract_ids),
+            cache_dir=cache_dir or str(self.scratch / f"cache-{label}"),
+            no_cache=options.no_cache,
+            debug=options.debug,
+        )
+
+    def in_worktree(self, label: str, revision: str, commit: str, step: int) -> Snapshot:
+        named = f"{revision} ({commit[:10]})"
+        self.progress(f"Checking out {label}: {named}", step, _STEPS)
+        with self.repository.temporary_worktree(commit, self.scratch / label) as tree:
+            self.progress(f"Checking {label}: {named}", step + 1, _STEPS)
+            if not (tree / self.subdirectory).is_dir():
+                raise CouldNotRun(
+                    f"The {label} revision {named} has no directory {self.subdirectory}, "
+                    "where importgate diff was started.",
+                    hint="Run importgate diff from the repository's top directory.",
+                )
+            return run_side(self.request(label, named, tree, tree / self.subdirectory))
+
+    def working_tree(self) -> Snapshot:
+        self.progress("Checking the working tree", 2, _STEPS)
+        return run_side(self.request("head", WORKING_TREE, self.repository.toplevel, self.cwd))
+
+
 def run_diff(options: DiffOptions, progress: Progress = _quiet) -> DiffResult:
     """Diff the architecture of two revisions; CouldNotRun when it cannot be done."""
     cwd = Path.cwd().resolve()
     repository = Repository.discover(cwd)
-    source = repository.toplevel
     base_commit = repository.resolve(options.base)
     head_commit = repository.resolve(options.head) if options.head else None
-    subdirectory = cwd.relative_to(source) if cwd.is_relative_to(source) else Path()
     repository.remove_stale_worktrees()
 
     with signals_interrupt():
         scratch = Path(tempfile.mkdtemp(prefix=f"{WORKTREE_PREFIX}{os.getpid()}-")).resolve()
         try:
-
-            def request(label: str, tree: Path, side_cwd: Path) -> SideRequest:
-                cache_dir = None if options.no_cache else options.cache_dir
-                if cache_dir is None or tree != source:
-                    cache_dir = str(scratch / f"cache-{label}")
-                return SideRequest(
-                    label=label,
-                    cwd=side_cwd,
-                    tree_root=tree,
-                    source_root=source,
-                    config_file=_remap(options.config_file, source, tree),
-                    contract_ids=tuple(options.contract_ids),
-                    cache_dir=cache_dir,
-                    no_cache=options.no_cache,
-                    debug=options.debug,
-                )
-
-            def in_worktree(label: str, commit: str, step: int) -> Snapshot:
-                progress(f"Checking out {label} ({commit[:10]})", step, _STEPS)
-                with repository.temporary_worktree(commit, scratch / label) as tree:
-                    progress(f"Checking {label} ({commit[:10]})", step + 1, _STEPS)
-                    if not (tree / subdirectory).is_dir():
-                        raise CouldNotRun(
-                            f"The {label} revision {commit[:10]} has no directory "
-                            f"{subdirectory}, where importgate diff was started.",
-                            hint="Run importgate diff from the repository's top directory.",
-                        )
-                    return run_side(request(label, tree, tree / subdirectory))
-
-            base = in_worktree("base", base_commit, 0)
-            if head_commit is None:
-                progress("Checking the working tree", 2, _STEPS)
-                head = run_side(request("head", source, cwd))
+            sides = _Sides(options, repository, scratch, cwd, progress)
+            base = sides.in_worktree("base", options.base, base_commit, 0)
+            if options.head and head_commit:
+                head = sides.in_worktree("head", options.head, head_commit, 2)
             else:
-                head = in_worktree("head", head_commit, 2)
+                head = sides.working_tree()
         finally:
             with signals_ignored():
                 shutil.rmtree(scratch, ignore_errors=True)

@@ -35,6 +35,9 @@ class SideRequest:
     """How to check one side: where, with which options."""
 
     label: str
+    """``base`` or ``head``."""
+    revision: str
+    """What the user named, for messages: ``main (1a2b3c4d5e)`` or ``working tree``."""
     cwd: Path
     tree_root: Path
     source_root: Path
@@ -83,12 +86,12 @@ def run_side(request: SideRequest) -> Snapshot:
     except ValueError:
         tail = completed.stderr.strip().splitlines()[-1:] or ["(no output)"]
         raise CouldNotRun(
-            f"On the {request.label} side, importgate stopped with exit code "
+            f"On the {request.label} side ({request.revision}), importgate stopped with exit code "
             f"{completed.returncode}: {tail[0]}",
             hint="Run again with --debug, or run `importgate check` in that tree.",
         ) from None
     if "error" in document:
-        raise CouldNotRun(f"On the {request.label} side ({request.cwd}): {document['error']}")
+        raise CouldNotRun(f"On the {request.label} side ({request.revision}): {document['error']}")
     return parse_snapshot(document["snapshot"])
 
 

@@ -8,13 +8,36 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
+from referencing import Registry, Resource
 
 from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, ini, run_cli
 from tests.importgate.gitrepos import commit, git, layered_repo
 
 UPWARD_LOW = "VALUE = 1\n\n\nfrom shop.high import mid  # upward!\n"
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+CHECK_SCHEMA = json.loads((DOCS / "json-report.schema.json").read_text(encoding="utf-8"))
+DIFF_SCHEMA = json.loads((DOCS / "diff-report.schema.json").read_text(encoding="utf-8"))
+VALIDATOR = jsonschema.Draft202012Validator(
+    DIFF_SCHEMA,
+    registry=Registry().with_resource(CHECK_SCHEMA["$id"], Resource.from_contents(CHECK_SCHEMA)),
+)
+
+
+def valid(document: Any) -> Any:
+    """``document``, after checking it against docs/diff-report.schema.json."""
+    VALIDATOR.validate(document)
+    return document
+
+
+def test_schema_is_valid_and_strict_enough():
+    jsonschema.Draft202012Validator.check_schema(DIFF_SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        valid({"schema_version": 1})
 
 
 def test_branch_adding_an_upward_import_is_added_breaking_and_exits_1(tmp_path: Path):
@@ -25,7 +48,7 @@ def test_branch_adding_an_upward_import_is_added_breaking_and_exits_1(tmp_path: 
     run = run_cli(repo, "diff", "--base", "main", "--head", "feature", "--format", "json")
 
     assert run.returncode == 1, run.stderr
-    document = run.json
+    document = valid(run.json)
     assert document["worsened"] is True
     [added] = document["dependencies"]["added"]
     assert (added["importer"], added["imported"], added["breaking"]) == (
@@ -56,7 +79,7 @@ def test_branch_removing_an_import_shows_it_removed_and_exits_0(tmp_path: Path):
     run = run_cli(repo, "diff", "--base", "main", "--head", "feature", "--format", "json")
 
     assert run.returncode == 0, run.stderr
-    document = run.json
+    document = valid(run.json)
     assert document["worsened"] is False
     assert document["dependencies"]["added"] == []
     [removed] = document["dependencies"]["removed"]
@@ -91,7 +114,7 @@ def test_moved_violation_is_neither_new_nor_fixed(tmp_path: Path):
     run = run_cli(repo, "diff", "--base", "main", "--head", "feature", "--format", "json")
 
     assert run.returncode == 0, run.stderr
-    document = run.json
+    document = valid(run.json)
     assert document["violations"] == {"new": [], "fixed": []}
     [contract] = document["contracts"]
     assert contract["status"] == "still broken"
@@ -119,7 +142,7 @@ def test_new_cycle_is_reported_as_cycle_and_exits_1(tmp_path: Path):
     run = run_cli(repo, "diff", "--base", "main", "--head", "feature", "--format", "json")
 
     assert run.returncode == 1, run.stderr
-    document = run.json
+    document = valid(run.json)
     new = [
         (c["contract"], [link["importer"] for link in c["chain"]])
         for c in document["cycles"]["new"]
@@ -130,7 +153,7 @@ def test_new_cycle_is_reported_as_cycle_and_exits_1(tmp_path: Path):
 
     back = run_cli(repo, "diff", "--base", "feature", "--head", "main", "--format", "json")
     assert back.returncode == 0, back.stderr
-    assert [c["contract"] for c in back.json["cycles"]["fixed"]] == ["no-cycles"]
+    assert [c["contract"] for c in valid(back.json)["cycles"]["fixed"]] == ["no-cycles"]
     assert back.json["newly_kept"] == ["no-cycles"]
 
 
@@ -205,7 +228,7 @@ def test_src_layout_on_pythonpath_reads_the_base_from_the_base_revision(tmp_path
     )
 
     assert completed.returncode == 1, completed.stderr
-    document = json.loads(completed.stdout)
+    document = valid(json.loads(completed.stdout))
     assert [(e["importer"], e["imported"]) for e in document["dependencies"]["added"]] == [
         ("shop.low", "shop.high")
     ]
@@ -263,7 +286,7 @@ def test_diff_of_importgate_itself_reads_each_revision(tmp_path: Path):
     )
 
     assert completed.returncode in (0, 1), completed.stderr
-    document = json.loads(completed.stdout)
+    document = valid(json.loads(completed.stdout))
     added = {(e["importer"], e["imported"]) for e in document["dependencies"]["added"]}
     assert ("importgate.cli.diff", "importgate.engine.diff") in added
     assert document["dependencies"]["removed"] == []

@@ -95,6 +95,12 @@ def test_breaking_edges_are_the_new_imports_of_a_new_chain():
     # The text and markdown reports say so.
     assert "shop.mid -> shop.low  BREAKING" in diff_text.render(result)
     assert "| `shop.mid` **(breaking)** | `shop.low` |" in diff_markdown.render(result)
+    styled = diff_text.styled(result)
+    assert styled.plain == diff_text.render(result)
+    red = {
+        styled.plain[span.start : span.end].strip() for span in styled.spans if span.style == "red"
+    }
+    assert red == {"+ shop.mid -> shop.low  BREAKING", "WORSE" + diff_text.summary(result)[5:]}
 
 
 def _cycle(modules: list[str]) -> Violation:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from importgate.cli.common import fail, progress_spinner, stderr
 from importgate.engine.diff import DiffOptions, run_diff
@@ -120,6 +121,9 @@ def diff(
             f"unexpected error: {type(error).__name__}: {error}. "
             "Run again with --debug and report it."
         )
+    if format_name == "text" and not output_file and sys.stdout.isatty():
+        Console(highlight=False).print(diff_text.styled(result), end="", soft_wrap=True)
+        sys.exit(EXIT_BROKEN if result.worsened else EXIT_KEPT)
     content = RENDERERS[format_name](result)
     if output_file:
         target = Path(output_file)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.text import Text
+
 from importgate.model import Violation
 from importgate.model.diff import ContractChange, DiffResult, DiffSide, EdgeChange
 
@@ -84,3 +86,36 @@ def render(result: DiffResult) -> str:
         lines.append("")
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
+
+
+_TITLES = (
+    "Dependencies added:",
+    "Dependencies removed:",
+    "Contracts newly broken:",
+    "Contracts newly kept:",
+    "New violations:",
+    "Fixed violations:",
+    "New cycles:",
+    "Fixed cycles:",
+    "Contracts only on one side:",
+)
+
+
+def styled(result: DiffResult) -> Text:
+    """The same report with colours for a terminal: added green, removed dim, breaking
+    and worse red."""
+    text = Text()
+    for line in render(result).splitlines():
+        style = ""
+        if line in _TITLES or line.startswith("importgate diff:"):
+            style = "bold"
+        elif line.startswith("  + "):
+            style = "red" if line.endswith("BREAKING") else "green"
+        elif line.startswith("  - "):
+            style = "dim"
+        elif line.startswith("      "):
+            style = "cyan"
+        elif line.startswith(("WORSE:", "OK:")):
+            style = "red" if result.worsened else "green"
+        text.append(line + "\n", style=style)
+    return text

@@ -150,6 +150,8 @@ def _first_line(text: str) -> str:
 
 
 def _alive(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would terminate the process there
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

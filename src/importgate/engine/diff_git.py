@@ -60,22 +60,21 @@ class Repository:
 
     def resolve(self, revision: str) -> str:
         """The full commit id of ``revision``; CouldNotRun when git does not know it."""
-        completed = _git(
-            self.toplevel,
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            "--end-of-options",
-            revision + "^{commit}",
-        )
-        if completed.returncode != 0 or not completed.stdout.strip():
+        # Not an option in disguise (`--end-of-options` needs git 2.30 in rev-parse).
+        commit = ""
+        if not revision.startswith("-"):
+            completed = _git(
+                self.toplevel, "rev-parse", "--verify", "--quiet", revision + "^{commit}"
+            )
+            commit = completed.stdout.strip() if completed.returncode == 0 else ""
+        if not commit:
             raise CouldNotRun(
                 f"Unknown revision {revision!r} in {self.toplevel}.",
                 hint="Give a branch, tag or commit that exists locally. In CI, fetch it "
                 "first: shallow clones lack the base branch (GitHub Actions: "
                 "`fetch-depth: 0` on actions/checkout).",
             )
-        return completed.stdout.strip()
+        return commit
 
     def _worktree(self, *args: str) -> subprocess.CompletedProcess[str]:
         return _git(self.toplevel, *_NO_HOOKS, "worktree", *args)

@@ -15,6 +15,7 @@ from importgate import __version__
 from importgate.cli.baseline import baseline
 from importgate.cli.check import check
 from importgate.cli.common import fail
+from importgate.cli.diff import diff
 from importgate.cli.graph import graph
 from importgate.cli.init import init
 from importgate.model import EXIT_COULD_NOT_RUN
@@ -30,6 +31,7 @@ cli.add_command(check)
 cli.add_command(graph)
 cli.add_command(baseline)
 cli.add_command(init)
+cli.add_command(diff)
 
 
 def main() -> None:

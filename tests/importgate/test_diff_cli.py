@@ -1,0 +1,296 @@
+"""``importgate diff`` end to end on real git repositories made in the test."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from referencing import Registry, Resource
+
+from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, ini, run_cli
+from tests.importgate.gitrepos import commit, git, layered_repo
+
+UPWARD_LOW = "VALUE = 1\n\n\nfrom shop.high import mid  # upward!\n"
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+CHECK_SCHEMA = json.loads((DOCS / "json-report.schema.json").read_text(encoding="utf-8"))
+DIFF_SCHEMA = json.loads((DOCS / "diff-report.schema.json").read_text(encoding="utf-8"))
+VALIDATOR = jsonschema.Draft202012Validator(
+    DIFF_SCHEMA,
+    registry=Registry().with_resource(CHECK_SCHEMA["$id"], Resource.from_contents(CHECK_SCHEMA)),
+)
+
+
+def valid(document: Any) -> Any:
+    """``document``, after checking it against docs/diff-report.schema.json."""
+    VALIDATOR.validate(document)
+    return document
+
+
+def test_schema_is_valid_and_strict_enough():
+    jsonschema.Draft202012Validator.check_schema(DIFF_SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        valid({"schema_version": 1})
+
+
+def test_branch_adding_an_upward_import_is_added_breaking_and_exits_1(tmp_path: Path):
+    repo = layered_repo(tmp_path / "repo")
+    git(repo, "switch", "-q", "-c", "feature")
+    commit(repo, {"shop/low.py": UPWARD_LOW}, "low imports high")
+
+    run = run_cli(repo, "diff", "--base", "main", "--head", "feature", "--format", "json")
+
+    assert run.returncode == 1, run.stderr
+    document = valid(run.json)
+    assert document["worsened"] is True
+    [added] = document["dependencies"]["added"]
+    assert (added["importer"], added["imported"], added["breaking"]) == (
+        "shop.low",
+        "shop.high",
+        True,
+    )
+    assert added["imports"][0]["path"] == "shop/low.py"
+    assert added["imports"][0]["line_number"] == 4
+    assert document["dependencies"]["removed"] == []
+    assert document["dependencies"]["breaking"] == [["shop.low", "shop.high"]]
+    assert document["newly_broken"] == ["layers"]
+    [new] = document["violations"]["new"]
+    assert (new["contract"], new["importer"], new["imported"]) == (
+        "layers",
+        "shop.low",
+        "shop.high",
+    )
+    assert document["violations"]["fixed"] == []
+    assert document["base"]["commit"] == git(repo, "rev-parse", "main").strip()
+
+
+def test_branch_removing_an_import_shows_it_removed_and_exits_0(tmp_path: Path):
+    repo = layered_repo(tmp_path / "repo")
+    git(repo, "switch", "-q", "-c", "feature")
+    commit(repo, {"shop/mid.py": "VALUE = 2\n"}, "mid no longer imports low")
+
+    run = run_cli(repo, "diff", "--base", "main", "--head", "feature", "--format", "json")
+
+    assert run.returncode == 0, run.stderr
+    document = valid(run.json)
+    assert document["worsened"] is False
+    assert document["dependencies"]["added"] == []
+    [removed] = document["dependencies"]["removed"]
+    assert (removed["importer"], removed["imported"]) == ("shop.mid", "shop.low")
+    assert removed["imports"][0]["line_contents"] == "import shop.low"
+    assert document["violations"]["new"] == [] and document["newly_broken"] == []
+
+
+def test_working_tree_is_the_default_head_and_fix_is_reported(tmp_path: Path):
+    repo = layered_repo(tmp_path / "repo")
+    commit(repo, {"shop/low.py": UPWARD_LOW}, "broken on main")
+    # Uncommitted: the fix.
+    (repo / "shop" / "low.py").write_text("VALUE = 1\n", encoding="utf-8")
+
+    run = run_cli(repo, "diff", "--base", "HEAD")
+
+    assert run.returncode == 0, run.stderr
+    assert "-> working tree" in run.stdout
+    assert "- shop.low -> shop.high" in run.stdout
+    assert "Contracts newly kept:\n  shop layers (layers)" in run.stdout
+    assert "Fixed violations:" in run.stdout
+    assert "OK: 0 dependency(ies) added, 1 removed" in run.stdout
+
+
+def test_moved_violation_is_neither_new_nor_fixed(tmp_path: Path):
+    """Violations match by contract + importer + imported, not by line number."""
+    repo = layered_repo(tmp_path / "repo")
+    commit(repo, {"shop/low.py": UPWARD_LOW}, "broken on main")
+    git(repo, "switch", "-q", "-c", "feature")
+    commit(repo, {"shop/low.py": "import shop.high\n\nVALUE = 1\n"}, "moved the import")
+
+    run = run_cli(repo, "diff", "--base", "main", "--head", "feature", "--format", "json")
+
+    assert run.returncode == 0, run.stderr
+    document = valid(run.json)
+    assert document["violations"] == {"new": [], "fixed": []}
+    [contract] = document["contracts"]
+    assert contract["status"] == "still broken"
+
+
+CYCLES_CONFIG = """
+    [importlinter]
+    root_package = shop
+    contract_types =
+        acyclic: importgate.contracts.acyclic.AcyclicContract
+
+    [importlinter:contract:no-cycles]
+    name = no cycles
+    type = acyclic
+    packages = shop
+    """
+
+
+def test_new_cycle_is_reported_as_cycle_and_exits_1(tmp_path: Path):
+    repo = layered_repo(tmp_path / "repo")
+    commit(repo, {".importlinter": ini(CYCLES_CONFIG)}, "acyclic contract")
+    git(repo, "switch", "-q", "-c", "feature")
+    commit(repo, {"shop/low.py": "import shop.mid\n"}, "cycle mid <-> low")
+
+    run = run_cli(repo, "diff", "--base", "main", "--head", "feature", "--format", "json")
+
+    assert run.returncode == 1, run.stderr
+    document = valid(run.json)
+    new = [
+        (c["contract"], [link["importer"] for link in c["chain"]])
+        for c in document["cycles"]["new"]
+    ]
+    assert new == [("no-cycles", ["shop.low", "shop.mid"])]
+    assert document["violations"]["new"] == []  # a cycle is listed once, as a cycle
+    assert document["newly_broken"] == ["no-cycles"]
+
+    back = run_cli(repo, "diff", "--base", "feature", "--head", "main", "--format", "json")
+    assert back.returncode == 0, back.stderr
+    assert [c["contract"] for c in valid(back.json)["cycles"]["fixed"]] == ["no-cycles"]
+    assert back.json["newly_kept"] == ["no-cycles"]
+
+
+def test_markdown_has_marker_tables_and_coloured_mermaid(tmp_path: Path):
+    repo = layered_repo(tmp_path / "repo")
+    git(repo, "switch", "-q", "-c", "feature")
+    commit(
+        repo,
+        {
+            "shop/low.py": UPWARD_LOW,
+            "shop/mid.py": "VALUE = 2\n",
+            "shop/extra.py": "import shop.low\n",
+        },
+        "one breaking, one removed, one added",
+    )
+    out = tmp_path / "comment.md"
+
+    run = run_cli(
+        repo,
+        "diff",
+        "--base",
+        "main",
+        "--head",
+        "feature",
+        "--format",
+        "markdown",
+        "--output",
+        str(out),
+    )
+
+    assert run.returncode == 1, run.stderr
+    assert run.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!-- importgate-diff -->\n")
+    assert "[shop/low.py:4](shop/low.py#L4)" in text
+    mermaid = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    lines = mermaid.splitlines()
+    edges = [
+        line.strip() for line in lines if "m_shop" in line and ("==>" in line or "-.->" in line)
+    ]
+    assert edges == [
+        "m_shop_extra ==> m_shop_low",
+        "m_shop_low ==> m_shop_high",
+        "m_shop_mid -.-> m_shop_low",
+    ]
+    styles = {line.split()[1]: line for line in lines if line.strip().startswith("linkStyle")}
+    assert "#2e7d32" in styles["0"]  # added: green
+    assert "#d32f2f" in styles["1"]  # breaking: red
+    assert "stroke-dasharray" in styles["2"]  # removed: dashed grey
+
+
+def test_src_layout_on_pythonpath_reads_the_base_from_the_base_revision(tmp_path: Path):
+    """A package found through an absolute path into the user's checkout (editable
+    install, PYTHONPATH) is read from the temporary worktree for the base side."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    files = {f"src/{path}": source for path, source in LAYERED.items()}
+    commit(repo, {**files, ".importlinter": ini(LAYERS_CONFIG)}, "src layout")
+    git(repo, "switch", "-q", "-c", "feature")
+    commit(repo, {"src/shop/low.py": UPWARD_LOW}, "low imports high")
+    env = {**os.environ, "PYTHONPATH": str(repo / "src")}
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "importgate", "diff", "--base", "main", "--format", "json"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+
+    assert completed.returncode == 1, completed.stderr
+    document = valid(json.loads(completed.stdout))
+    assert [(e["importer"], e["imported"]) for e in document["dependencies"]["added"]] == [
+        ("shop.low", "shop.high")
+    ]
+    assert document["dependencies"]["added"][0]["imports"][0]["path"] == "src/shop/low.py"
+
+
+def test_diff_of_importgate_itself_reads_each_revision(tmp_path: Path):
+    """The child process runs importgate, so ``find_spec("importgate")`` answers with the
+    running copy; the base and head must still come from their own worktrees.
+
+    Runs importgate from a clone of this repository (its ``src`` first on PYTHONPATH,
+    holding the code under test), so the running copy is the checkout being diffed and
+    the temporary worktrees are registered in the clone, not in the developer's
+    repository.
+    """
+    source = Path(__file__).resolve().parents[2]
+    found = subprocess.run(
+        ["git", "log", "--diff-filter=A", "--format=%H", "--", "src/importgate/cli/diff.py"],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    commits = found.stdout.split()
+    if found.returncode != 0 or not commits:
+        pytest.skip("not run from a git clone of importgate with its history")
+    added_in = commits[-1]
+    clone = tmp_path / "importgate"
+    git(tmp_path, "clone", "--quiet", str(source), str(clone))
+    # Run the code under test (maybe uncommitted), not the clone's committed copy.
+    shutil.copytree(
+        source / "src", clone / "src", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.pyc")
+    )
+    env = {**os.environ, "PYTHONPATH": str(clone / "src")}
+
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "importgate",
+            "diff",
+            "--base",
+            f"{added_in}^",
+            "--head",
+            added_in,
+            "--format",
+            "json",
+        ],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+
+    assert completed.returncode in (0, 1), completed.stderr
+    document = valid(json.loads(completed.stdout))
+    added = {(e["importer"], e["imported"]) for e in document["dependencies"]["added"]}
+    assert ("importgate.cli.diff", "importgate.engine.diff") in added
+    assert document["dependencies"]["removed"] == []
+    link = next(
+        e for e in document["dependencies"]["added"] if e["importer"] == "importgate.cli.diff"
+    )
+    assert link["imports"][0]["path"] == "src/importgate/cli/diff.py"

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from importgate.model.diagram import Diagram, DiagramEdge, DiagramNode, EdgeStyle, NodeStyle
-from importgate.report.mermaid import fenced, node_ids, quote, render
+from importgate.report.mermaid import fenced, node_ids, quote, render, too_big
 
 
 def test_ids_are_safe_and_unique_even_for_keywords_and_clashes():
@@ -84,3 +84,13 @@ def test_unlayered_diagram_and_fence():
     assert text.endswith("```\n")
     assert "subgraph" not in text and "~~~" not in text and "linkStyle" not in text
     assert 'm_a["a"]' in text and "m_a --> m_b" in text
+
+
+def test_too_big_names_mermaids_default_limits():
+    names = [f"n{i}" for i in range(30)]
+    nodes = tuple(DiagramNode(name) for name in names)
+    small = Diagram(nodes, tuple(DiagramEdge(a, b) for a in names[:5] for b in names[:5] if a != b))
+    assert too_big(render(small)) is None
+    big = Diagram(nodes, tuple(DiagramEdge(a, b) for a in names for b in names if a != b))
+    assert too_big(render(big)) == "870 links (Mermaid draws at most 500)"
+    assert "characters" in (too_big("flowchart TB\n" + "%% x\n" * 20_000) or "")

@@ -15,6 +15,7 @@ from importgate import __version__
 from importgate.cli.check import check
 from importgate.cli.common import fail
 from importgate.cli.diff import diff
+from importgate.cli.graph import graph
 from importgate.model import EXIT_COULD_NOT_RUN
 
 
@@ -26,6 +27,7 @@ def cli() -> None:
 
 cli.add_command(check)
 cli.add_command(diff)
+cli.add_command(graph)
 
 
 def main() -> None:

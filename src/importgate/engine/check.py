@@ -19,7 +19,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from importlinter.domain.contract import InvalidContractOptions
+import grimp
+from importlinter.domain.contract import Contract, InvalidContractOptions
 
 from importgate.engine import errors, linter
 from importgate.engine.translate import details_of, violations_of
@@ -44,8 +45,22 @@ def _quiet(stage: str, done: int, total: int) -> None:
     """The default progress callback: report nothing."""
 
 
+@dataclass(frozen=True)
+class CheckedGraph:
+    """A check's result together with the graph and contracts it was made from."""
+
+    result: CheckResult
+    graph: grimp.ImportGraph
+    contracts: tuple[Contract, ...]
+
+
 def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult:
     """Check the contracts; raise :class:`CouldNotRun` when the check cannot be made."""
+    return check_graph(options, progress).result
+
+
+def check_graph(options: CheckOptions, progress: Progress = _quiet) -> CheckedGraph:
+    """:func:`run_check`, also handing back the import graph and the contract objects."""
     # lint-imports puts the working directory on the import path; so do we.
     cwd = os.getcwd()
     if sys.path[:1] != [cwd]:
@@ -112,7 +127,7 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
             )
         )
     progress("Done", len(contracts), len(contracts))
-    return CheckResult(
+    result = CheckResult(
         contracts=tuple(results),
         root_packages=tuple(root_packages),
         config_file=config_file,
@@ -120,3 +135,4 @@ def run_check(options: CheckOptions, progress: Progress = _quiet) -> CheckResult
         import_count=graph.count_imports(),
         graph_duration_ms=graph_ms,
     )
+    return CheckedGraph(result, graph, tuple(contracts))

@@ -27,7 +27,16 @@ from collections.abc import Iterable
 
 from importgate.model.diagram import Diagram, DiagramEdge, EdgeStyle, NodeStyle
 
-__all__ = ["EDGE_COLOURS", "fenced", "node_ids", "quote", "render"]
+__all__ = [
+    "EDGE_COLOURS",
+    "MAX_EDGES",
+    "MAX_TEXT",
+    "fenced",
+    "node_ids",
+    "quote",
+    "render",
+    "too_big",
+]
 
 EDGE_COLOURS: dict[EdgeStyle, str] = {
     EdgeStyle.NORMAL: "#6b7280",
@@ -37,6 +46,21 @@ EDGE_COLOURS: dict[EdgeStyle, str] = {
     EdgeStyle.CYCLE: "#ef6c00",
 }
 """Stroke colour of each edge style (shared with the other writers)."""
+
+MAX_EDGES = 500
+MAX_TEXT = 50_000
+"""Mermaid's default ``maxEdges`` and ``maxTextSize``: past them GitHub shows an error box."""
+
+
+def too_big(source: str) -> str | None:
+    """Why Mermaid's default limits would refuse ``source``, or None when it fits."""
+    edges = sum(1 for line in source.splitlines() if re.search(r" (-->|==>|-\.->|~~~)", line))
+    if edges > MAX_EDGES:
+        return f"{edges} links (Mermaid draws at most {MAX_EDGES})"
+    if len(source) > MAX_TEXT:
+        return f"{len(source)} characters (Mermaid reads at most {MAX_TEXT})"
+    return None
+
 
 _ARROWS = {
     EdgeStyle.NORMAL: "-->",

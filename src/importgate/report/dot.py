@@ -1,0 +1,129 @@
+"""Graphviz DOT and SVG of a :class:`~importgate.model.diagram.Diagram`, through pydeps.
+
+pydeps draws the graph *it* finds (with its own module finder, clustering and colours
+by distance); it cannot take a graph built elsewhere. What fits is its Graphviz layer:
+``pydeps.render_context.RenderContext`` writes the DOT text (graph header, nodes,
+edges with attributes) and ``pydeps.dot.call_graphviz_dot`` pipes it through ``dot``.
+Layers become labelled clusters, chained by invisible edges so the lowest layer is
+drawn at the bottom.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+
+from pydeps.dot import call_graphviz_dot
+from pydeps.render_context import Rankdir, RenderContext
+
+from importgate.model import CouldNotRun, Diagram, DiagramNode, EdgeStyle, NodeStyle
+from importgate.report.mermaid import EDGE_COLOURS, node_ids
+
+__all__ = ["DOT_INSTALL_HINT", "render", "require_dot", "to_svg"]
+
+DOT_INSTALL_HINT = (
+    "Install Graphviz, which provides it: 'apt-get install graphviz' (Debian/Ubuntu), "
+    "'brew install graphviz' (macOS), 'choco install graphviz' (Windows). "
+    "The mermaid and dot formats need no Graphviz."
+)
+
+_FILL = {
+    NodeStyle.NORMAL: "#eef2ff",
+    NodeStyle.CYCLE: "#fff3e0",
+    NodeStyle.BROKEN: "#ffebee",
+    NodeStyle.ADDED: "#e8f5e9",
+    NodeStyle.REMOVED: "#f5f5f5",
+}
+
+
+def _value(text: str) -> str:
+    """An attribute value pydeps can write between double quotes as it is."""
+    return re.sub(r'["\\\n]', "'", text)
+
+
+def _node_attrs(node: DiagramNode, ident: str) -> dict[str, str]:
+    attrs = {
+        "label": _value(node.text),
+        "id": f"node-{ident}",
+        "shape": "box",
+        "style": "rounded,filled",
+        "fillcolor": _FILL[node.style],
+        "tooltip": _value(node.tooltip or node.id),
+    }
+    if node.style is NodeStyle.REMOVED:
+        attrs["style"] = "rounded,filled,dashed"
+    return attrs
+
+
+def render(diagram: Diagram) -> str:
+    """The DOT source of ``diagram`` (top to bottom: importers above what they import)."""
+    ids = node_ids(node.id for node in diagram.nodes)
+    context = RenderContext(rankdir=Rankdir.TOP_BOTTOM)
+    with context.graph(name="importgate", concentrate=False):
+        if diagram.title:
+            context.writeln(f'    label="{_value(diagram.title)}"; labelloc=t; fontname=Helvetica;')
+        layers = sorted(
+            {node.layer for node in diagram.nodes if node.layer is not None}, reverse=True
+        )
+        for layer in layers:
+            members = [node for node in diagram.nodes if node.layer == layer]
+            caption = _value(members[0].layer_name or f"layer {layer}")
+            # RenderContext has no cluster helper; writeln is its raw-text method.
+            context.writeln(f"    subgraph cluster_layer_{layer} {{")
+            context.writeln(
+                f'    label="{caption}"; style="rounded,dashed"; color="#9ca3af"; '
+                "fontname=Helvetica; fontsize=10;"
+            )
+            for node in members:
+                context.write_node(ids[node.id], **_node_attrs(node, ids[node.id]))
+            context.writeln("    }")
+        for node in diagram.nodes:
+            if node.layer is None:
+                context.write_node(ids[node.id], **_node_attrs(node, ids[node.id]))
+        for index, edge in enumerate(diagram.edges):
+            attrs = {
+                "id": f"edge-{index}",
+                "label": _value(edge.label),
+                "color": EDGE_COLOURS[edge.style],
+                "fontcolor": EDGE_COLOURS[edge.style],
+                "tooltip": _value(edge.tooltip or f"{edge.source} imports {edge.target}"),
+                "fontname": "Helvetica",
+                "fontsize": "9",
+            }
+            if edge.style in (EdgeStyle.BROKEN, EdgeStyle.ADDED):
+                attrs["penwidth"] = "2.5"
+            if edge.style is EdgeStyle.REMOVED:
+                attrs["style"] = "dashed"
+            context.write_rule(ids[edge.source], ids[edge.target], **attrs)
+        for upper, lower in itertools.pairwise(layers):
+            first_upper = next(n for n in diagram.nodes if n.layer == upper)
+            first_lower = next(n for n in diagram.nodes if n.layer == lower)
+            context.write_rule(ids[first_upper.id], ids[first_lower.id], style="invis")
+    text: str = context.text()
+    return text
+
+
+def require_dot() -> str:
+    """The path of Graphviz's ``dot``; :class:`CouldNotRun` when it is not installed."""
+    found = shutil.which("dot")
+    if found is None:
+        raise CouldNotRun(
+            "The svg and html formats need Graphviz's 'dot' program, which is not on PATH.",
+            hint=DOT_INSTALL_HINT,
+        )
+    return found
+
+
+def to_svg(dot_source: str) -> str:
+    """Lay out ``dot_source`` with Graphviz and return the SVG text."""
+    require_dot()
+    svg = call_graphviz_dot(dot_source, "svg")
+    text = svg.decode("utf-8") if isinstance(svg, bytes) else str(svg or "")
+    if "<svg" not in text:
+        raise CouldNotRun(
+            "Graphviz's 'dot' produced no SVG for the graph.",
+            hint="Run again with --format dot and try 'dot -Tsvg' on the output to see "
+            "Graphviz's own error.",
+        )
+    return text

@@ -294,3 +294,17 @@ def test_diff_of_importgate_itself_reads_each_revision(tmp_path: Path):
         e for e in document["dependencies"]["added"] if e["importer"] == "importgate.cli.diff"
     )
     assert link["imports"][0]["path"] == "src/importgate/cli/diff.py"
+
+
+def test_cache_dir_is_used_for_the_working_tree_side_only_when_given(tmp_path: Path):
+    repo = layered_repo(tmp_path / "repo")
+    cache = tmp_path / "cache"
+
+    assert run_cli(repo, "diff", "--base", "main", "--cache-dir", str(cache)).returncode == 0
+    assert any(cache.rglob("*")), "grimp wrote no cache"
+    assert not (repo / ".import_linter_cache").exists()
+
+    other = tmp_path / "other-cache"
+    run = run_cli(repo, "diff", "--base", "main", "--cache-dir", str(other), "--no-cache")
+    assert run.returncode == 0, run.stderr
+    assert not other.exists()

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from importgate.engine import linter
-from importgate.engine.check import CheckOptions, run_check
+from importgate.engine.check import CheckOptions, check_graph
 from importgate.graph import ModuleLocator
 from importgate.model import CouldNotRun
 
@@ -108,13 +108,8 @@ def snapshot(arguments: argparse.Namespace) -> dict[str, Any]:
         point_imports_at_tree(list(roots), tree, source)
     except Exception:  # run_check below reports configuration errors properly
         pass
-    result = run_check(options)
-    user_options = linter.read_options(arguments.config)
-    # Built a second time, from the cache the check just filled (when caching is on):
-    # run_check does not hand its graph out, and one extra cached build is cheap.
-    graph = linter.build_graph(
-        user_options, linter.cache_setting(arguments.cache_dir, arguments.no_cache)
-    )
+    checked = check_graph(options)
+    result, graph = checked.result, checked.graph
     locator = ModuleLocator()
     imports: list[list[Any]] = []
     for importer in sorted(graph.modules):

@@ -308,3 +308,21 @@ def test_cache_dir_is_used_for_the_working_tree_side_only_when_given(tmp_path: P
     run = run_cli(repo, "diff", "--base", "main", "--cache-dir", str(other), "--no-cache")
     assert run.returncode == 0, run.stderr
     assert not other.exists()
+
+
+def test_run_from_a_subdirectory_checks_the_same_subdirectory_of_each_side(tmp_path: Path):
+    """A monorepo: the package and its configuration live in ``app/``."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    files = {f"app/{path}": source for path, source in LAYERED.items()}
+    commit(repo, {**files, "app/.importlinter": ini(LAYERS_CONFIG)}, "app")
+    git(repo, "switch", "-q", "-c", "feature")
+    commit(repo, {"app/shop/low.py": UPWARD_LOW}, "upward")
+
+    run = run_cli(repo / "app", "diff", "--base", "main", "--head", "feature", "--format", "json")
+
+    assert run.returncode == 1, run.stderr
+    [added] = valid(run.json)["dependencies"]["added"]
+    assert (added["importer"], added["imported"]) == ("shop.low", "shop.high")
+    assert added["imports"][0]["path"] == "shop/low.py"

@@ -199,6 +199,12 @@ def test_markdown_has_marker_tables_and_coloured_mermaid(tmp_path: Path):
         "m_shop_low ==> m_shop_high",
         "m_shop_mid -.-> m_shop_low",
     ]
+    # Drawn bottom-up in the layers of the layers contract.
+    assert [line.strip() for line in lines if "subgraph" in line] == [
+        'subgraph layer_2["high"]',
+        'subgraph layer_1["mid"]',
+        'subgraph layer_0["low"]',
+    ]
     styles = {line.split()[1]: line for line in lines if line.strip().startswith("linkStyle")}
     assert "#2e7d32" in styles["0"]  # added: green
     assert "#d32f2f" in styles["1"]  # breaking: red

@@ -111,6 +111,7 @@ class _Sides:
             cache_dir=cache_dir,
             no_cache=cache_dir is None,
             debug=options.debug,
+            depth=options.depth,
         )
 
     def in_worktree(self, label: str, revision: str, commit: str, step: int) -> Snapshot:

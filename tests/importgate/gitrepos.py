@@ -1,14 +1,38 @@
-"""Real git repositories for the ``importgate diff`` tests, made in a temp dir."""
+"""Real git repositories for the ``importgate diff`` tests, made in a temp dir, and the
+schema every JSON diff is checked against."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
 
 from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, ini, write_tree
+
+UPWARD_LOW = "VALUE = 1\n\n\nfrom shop.high import mid  # upward!\n"
+"""``shop/low.py`` importing the top layer, on line 4."""
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+CHECK_SCHEMA = json.loads((DOCS / "json-report.schema.json").read_text(encoding="utf-8"))
+DIFF_SCHEMA = json.loads((DOCS / "diff-report.schema.json").read_text(encoding="utf-8"))
+VALIDATOR = jsonschema.Draft202012Validator(
+    DIFF_SCHEMA,
+    registry=Registry().with_resource(CHECK_SCHEMA["$id"], Resource.from_contents(CHECK_SCHEMA)),
+)
+
+
+def valid(document: Any) -> Any:
+    """``document``, after checking it against docs/diff-report.schema.json."""
+    VALIDATOR.validate(document)
+    return document
+
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test",

@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
-from referencing import Registry, Resource
 
-from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, ini, run_cli
-from tests.importgate.gitrepos import commit, git, layered_repo
-
-UPWARD_LOW = "VALUE = 1\n\n\nfrom shop.high import mid  # upward!\n"
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
-CHECK_SCHEMA = json.loads((DOCS / "json-report.schema.json").read_text(encoding="utf-8"))
-DIFF_SCHEMA = json.loads((DOCS / "diff-report.schema.json").read_text(encoding="utf-8"))
-VALIDATOR = jsonschema.Draft202012Validator(
-    DIFF_SCHEMA,
-    registry=Registry().with_resource(CHECK_SCHEMA["$id"], Resource.from_contents(CHECK_SCHEMA)),
-)
-
-
-def valid(document: Any) -> Any:
-    """``document``, after checking it against docs/diff-report.schema.json."""
-    VALIDATOR.validate(document)
-    return document
+from tests.importgate.conftest import ini, run_cli
+from tests.importgate.gitrepos import DIFF_SCHEMA, UPWARD_LOW, commit, git, layered_repo, valid
 
 
 def test_schema_is_valid_and_strict_enough():
@@ -199,98 +176,13 @@ def test_markdown_has_marker_tables_and_coloured_mermaid(tmp_path: Path):
         "m_shop_low ==> m_shop_high",
         "m_shop_mid -.-> m_shop_low",
     ]
+    # Drawn bottom-up in the layers of the layers contract.
+    assert [line.strip() for line in lines if "subgraph" in line] == [
+        'subgraph layer_2["high"]',
+        'subgraph layer_1["mid"]',
+        'subgraph layer_0["low"]',
+    ]
     styles = {line.split()[1]: line for line in lines if line.strip().startswith("linkStyle")}
     assert "#2e7d32" in styles["0"]  # added: green
     assert "#d32f2f" in styles["1"]  # breaking: red
     assert "stroke-dasharray" in styles["2"]  # removed: dashed grey
-
-
-def test_src_layout_on_pythonpath_reads_the_base_from_the_base_revision(tmp_path: Path):
-    """A package found through an absolute path into the user's checkout (editable
-    install, PYTHONPATH) is read from the temporary worktree for the base side."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    files = {f"src/{path}": source for path, source in LAYERED.items()}
-    commit(repo, {**files, ".importlinter": ini(LAYERS_CONFIG)}, "src layout")
-    git(repo, "switch", "-q", "-c", "feature")
-    commit(repo, {"src/shop/low.py": UPWARD_LOW}, "low imports high")
-    env = {**os.environ, "PYTHONPATH": str(repo / "src")}
-
-    completed = subprocess.run(
-        [sys.executable, "-m", "importgate", "diff", "--base", "main", "--format", "json"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
-
-    assert completed.returncode == 1, completed.stderr
-    document = valid(json.loads(completed.stdout))
-    assert [(e["importer"], e["imported"]) for e in document["dependencies"]["added"]] == [
-        ("shop.low", "shop.high")
-    ]
-    assert document["dependencies"]["added"][0]["imports"][0]["path"] == "src/shop/low.py"
-
-
-def test_diff_of_importgate_itself_reads_each_revision(tmp_path: Path):
-    """The child process runs importgate, so ``find_spec("importgate")`` answers with the
-    running copy; the base and head must still come from their own worktrees.
-
-    Runs importgate from a clone of this repository (its ``src`` first on PYTHONPATH,
-    holding the code under test), so the running copy is the checkout being diffed and
-    the temporary worktrees are registered in the clone, not in the developer's
-    repository.
-    """
-    source = Path(__file__).resolve().parents[2]
-    found = subprocess.run(
-        ["git", "log", "--diff-filter=A", "--format=%H", "--", "src/importgate/cli/diff.py"],
-        cwd=source,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    commits = found.stdout.split()
-    if found.returncode != 0 or not commits:
-        pytest.skip("not run from a git clone of importgate with its history")
-    added_in = commits[-1]
-    clone = tmp_path / "importgate"
-    git(tmp_path, "clone", "--quiet", str(source), str(clone))
-    # Run the code under test (maybe uncommitted), not the clone's committed copy.
-    shutil.copytree(
-        source / "src", clone / "src", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.pyc")
-    )
-    env = {**os.environ, "PYTHONPATH": str(clone / "src")}
-
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "importgate",
-            "diff",
-            "--base",
-            f"{added_in}^",
-            "--head",
-            added_in,
-            "--format",
-            "json",
-        ],
-        cwd=clone,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
-
-    assert completed.returncode in (0, 1), completed.stderr
-    document = valid(json.loads(completed.stdout))
-    added = {(e["importer"], e["imported"]) for e in document["dependencies"]["added"]}
-    assert ("importgate.cli.diff", "importgate.engine.diff") in added
-    assert document["dependencies"]["removed"] == []
-    link = next(
-        e for e in document["dependencies"]["added"] if e["importer"] == "importgate.cli.diff"
-    )
-    assert link["imports"][0]["path"] == "src/importgate/cli/diff.py"

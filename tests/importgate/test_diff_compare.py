@@ -130,3 +130,28 @@ def test_markdown_stays_under_githubs_comment_limit():
     assert 0 < shown < 3000
     assert f"*{3000 - shown} more item(s) left out" in text
     assert "| dependencies added | 3000 |" in text
+
+
+_MODULES = st.sampled_from(["shop.a", "shop.a.x", "shop.b", "shop.b.y", "shop.c", "shop"])
+_PAIRS = st.lists(st.tuples(_MODULES, _MODULES).filter(lambda p: p[0] != p[1]), max_size=8)
+
+
+@given(_PAIRS, _PAIRS, st.integers(min_value=1, max_value=3))
+def test_swapping_the_sides_swaps_added_and_removed_new_and_fixed(base_pairs, head_pairs, depth):
+    def side(pairs: list[tuple[str, str]]) -> Snapshot:
+        violations = tuple(Violation(a, b, (_link(a, b),), "no") for a, b in pairs if a > b)
+        return _snapshot([_link(a, b) for a, b in pairs], _layers(*violations))
+
+    forward = compare(side(base_pairs), side(head_pairs), depth, REVISIONS)
+    backward = compare(side(head_pairs), side(base_pairs), depth, REVISIONS)
+
+    def edges(changes):
+        return {(e.importer, e.imported) for e in changes}
+
+    assert edges(forward.added_edges) == edges(backward.removed_edges)
+    assert edges(forward.removed_edges) == edges(backward.added_edges)
+    [there], [back] = forward.contracts, backward.contracts
+    assert set(map(violation_key, there.new_violations)) == set(
+        map(violation_key, back.fixed_violations)
+    )
+    assert forward.worsened == (bool(there.new_violations) or there.status == "newly broken")

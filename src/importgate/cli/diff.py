@@ -67,12 +67,14 @@ RENDERERS: dict[str, Callable[[DiffResult], str]] = {
     metavar="ID",
     help="Compare only this contract id. Repeatable.",
 )
-@click.option("--no-cache", is_flag=True, help="Build both graphs without grimp's cache.")
+@click.option(
+    "--no-cache", is_flag=True, help="Use no grimp cache, even with --cache-dir (the default)."
+)
 @click.option(
     "--cache-dir",
     metavar="DIR",
-    help="grimp's cache for the working-tree side (default: a temporary one, so the "
-    "working tree is never written to).",
+    help="Use grimp's cache in DIR for the working-tree side (default: no cache, so "
+    "nothing is written to the working tree).",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
 def diff(

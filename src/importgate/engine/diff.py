@@ -19,9 +19,10 @@ checkout. The child also puts the worktree's copy of an editable-installed packa
 first on ``sys.path``, so the base is read from the base revision and not from the
 user's checkout.
 
-**Cache.** The user's tree is never written to: unless ``--cache-dir`` is given, grimp's
-cache lives in the run's temporary directory (it still saves the child's second graph
-build). ``--no-cache`` switches it off entirely.
+**Cache.** The user's tree is never written to: both graphs are built without grimp's
+cache unless ``--cache-dir DIR`` is given, which the working-tree side then uses (a
+temporary worktree is new on every run, so a cache could never be reused there).
+``--no-cache`` wins over ``--cache-dir``, as in ``check``.
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ class _Sides:
 
     def request(self, label: str, revision: str, tree: Path, cwd: Path) -> SideRequest:
         options, source = self.options, self.repository.toplevel
-        cache_dir = options.cache_dir if tree == source else None
+        # A temporary worktree is new on every run: a cache there could never be reused.
+        cache_dir = options.cache_dir if tree == source and not options.no_cache else None
         return SideRequest(
             label=label,
             revision=revision,
@@ -106,9 +108,10 @@ class _Sides:
             source_root=source,
             config_file=_remap(options.config_file, source, tree),
             contract_ids=tuple(options.contract_ids),
-            cache_dir=cache_dir or str(self.scratch / f"cache-{label}"),
-            no_cache=options.no_cache,
+            cache_dir=cache_dir,
+            no_cache=cache_dir is None,
             debug=options.debug,
+            depth=options.depth,
         )
 
     def in_worktree(self, label: str, revision: str, commit: str, step: int) -> Snapshot:

@@ -157,4 +157,5 @@ def compare(
         removed_edges=removed,
         breaking_edges=tuple(sorted(breaking)),
         contracts=contracts,
+        layers={**base.layers, **head.layers},
     )

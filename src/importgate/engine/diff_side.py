@@ -5,9 +5,10 @@ Run as ``python -P -m importgate.engine.diff_side`` with the tree as working dir
 JSON document on stdout: ``{"snapshot": {...}}`` on success, ``{"error": "..."}`` with
 exit 2 when the check cannot run on this tree.
 
-The snapshot holds the check result (as in the JSON report) plus every direct import
+The snapshot holds the check result (as in the JSON report), every direct import
 between the modules of the graph, with file and line, so the parent can collapse and
-compare the graphs without building them again.
+compare the graphs without building them again, and the layer of each node at the
+diff's depth (as ``importgate graph`` places it) so the diagram is drawn bottom-up.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from importgate.engine import linter
-from importgate.engine.check import CheckOptions, run_check
+from importgate.engine.architecture import architecture
+from importgate.engine.check import CheckOptions, check_graph
 from importgate.graph import ModuleLocator
 from importgate.model import CouldNotRun
 
@@ -40,6 +42,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--cache-dir")
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--debug", action="store_true")
+    parser.add_argument("--depth", type=int, default=2)
     return parser.parse_args(argv)
 
 
@@ -108,13 +111,8 @@ def snapshot(arguments: argparse.Namespace) -> dict[str, Any]:
         point_imports_at_tree(list(roots), tree, source)
     except Exception:  # run_check below reports configuration errors properly
         pass
-    result = run_check(options)
-    user_options = linter.read_options(arguments.config)
-    # Built a second time, from the cache the check just filled (when caching is on):
-    # run_check does not hand its graph out, and one extra cached build is cheap.
-    graph = linter.build_graph(
-        user_options, linter.cache_setting(arguments.cache_dir, arguments.no_cache)
-    )
+    checked = check_graph(options)
+    result, graph = checked.result, checked.graph
     locator = ModuleLocator()
     imports: list[list[Any]] = []
     for importer in sorted(graph.modules):
@@ -131,8 +129,18 @@ def snapshot(arguments: argparse.Namespace) -> dict[str, Any]:
                     first["line_contents"].strip() if first else "",
                 ]
             )
+    layers: dict[str, list[Any]] = {}
+    for root in result.root_packages:
+        try:
+            picture = architecture(graph, root, arguments.depth, result, checked.contracts)
+        except Exception:  # the layout is a nicety; the diff stands without it
+            continue
+        for node in picture.diagram.nodes:
+            if node.layer is not None:
+                layers[node.id] = [node.layer, node.layer_name]
     return {
         "snapshot_version": SNAPSHOT_VERSION,
+        "layers": layers,
         "root_packages": list(result.root_packages),
         "config_file": result.config_file,
         "module_count": result.module_count,

@@ -28,6 +28,8 @@ class Snapshot:
     config_file: str | None = None
     module_count: int = 0
     import_count: int = 0
+    layers: Mapping[str, tuple[int, str]] = field(default_factory=dict)
+    """Node (at the diff's depth) -> (layer index from the bottom, layer caption)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class SideRequest:
     cache_dir: str | None = None
     no_cache: bool = False
     debug: bool = False
+    depth: int = 2
 
 
 def run_side(request: SideRequest) -> Snapshot:
@@ -70,6 +73,7 @@ def run_side(request: SideRequest) -> Snapshot:
         argv += ["--cache-dir", request.cache_dir]
     if request.debug:
         argv.append("--debug")
+    argv += ["--depth", str(request.depth)]
     # No .pyc files in the user's tree when a custom contract type is imported from it.
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     completed = subprocess.run(
@@ -115,6 +119,7 @@ def parse_snapshot(data: Mapping[str, Any]) -> Snapshot:
         config_file=data["config_file"],
         module_count=data["module_count"],
         import_count=data["import_count"],
+        layers={node: (index, name) for node, (index, name) in data.get("layers", {}).items()},
     )
 
 

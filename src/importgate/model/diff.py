@@ -7,7 +7,8 @@ touches a graph, so a diff can be built and rendered in tests without git.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from importgate.model.results import Link, Violation
@@ -128,6 +129,8 @@ class DiffResult:
     breaking_edges: tuple[tuple[str, str], ...] = ()
     """Collapsed dependencies that carry a new violation (added or already there)."""
     contracts: tuple[ContractChange, ...] = ()
+    layers: Mapping[str, tuple[int, str]] = field(default_factory=dict)
+    """Node -> (layer index from the bottom, caption), from the layers contracts."""
 
     @property
     def newly_broken(self) -> tuple[ContractChange, ...]:

@@ -61,7 +61,11 @@ def diagram(result: DiffResult) -> Diagram:
         if (importer, imported) not in added:
             edges.append(DiagramEdge(importer, imported, "", EdgeStyle.BROKEN))
     names = dict.fromkeys(name for edge in edges for name in (edge.source, edge.target))
-    return Diagram(nodes=tuple(DiagramNode(name) for name in names), edges=tuple(edges))
+    nodes = []
+    for name in names:
+        layer, caption = result.layers.get(name, (None, ""))
+        nodes.append(DiagramNode(name, layer=layer, layer_name=caption))
+    return Diagram(nodes=tuple(nodes), edges=tuple(edges))
 
 
 def _count(edge: EdgeChange) -> str:

@@ -322,6 +322,10 @@ class LandscapeRecorder:
             },
         )
 
+    def discard(self) -> None:
+        """Drop everything pending (a chunk whose sinks may not have been written)."""
+        self._pending = _Pending()
+
     def commit(self) -> None:
         """Write everything pending in one transaction (one executemany per table)."""
         pending, self._pending = self._pending, _Pending()

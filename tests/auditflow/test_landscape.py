@@ -43,9 +43,20 @@ def _run_with_token(engine: Engine) -> tuple[LandscapeRecorder, int]:
 def test_every_table_exists_and_sqlite_pragmas_are_on(engine: Engine) -> None:
     names = set(inspect(engine).get_table_names())
     expected = {
-        "runs", "nodes", "edges", "rows", "tokens", "token_parents", "token_outcomes",
-        "node_states", "routing_events", "batches", "batch_members", "artifacts", "checkpoints",
-    }  # fmt: skip
+        "runs",
+        "nodes",
+        "edges",
+        "rows",
+        "tokens",
+        "token_parents",
+        "token_outcomes",
+        "node_states",
+        "routing_events",
+        "batches",
+        "batch_members",
+        "artifacts",
+        "checkpoints",
+    }
     assert expected <= names
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1

@@ -26,8 +26,9 @@ EMPTY = AggregationFlushResult()
 
 
 @given(results, results, results)
-def test_addition_is_associative(a: AggregationFlushResult, b: AggregationFlushResult,
-                                 c: AggregationFlushResult) -> None:  # fmt: skip
+def test_addition_is_associative(
+    a: AggregationFlushResult, b: AggregationFlushResult, c: AggregationFlushResult
+) -> None:
     assert (a + b) + c == a + (b + c)
 
 
@@ -58,7 +59,8 @@ def test_every_counter_is_summed_into_itself(
 def test_a_single_counter_stays_in_its_own_field(name: str) -> None:
     one = AggregationFlushResult(**{name: 1})
     total = one + one + AggregationFlushResult(routed_destinations={"x": 2})
-    assert total.counters() == {**dict.fromkeys(COUNTERS, 0), name: 2, "routed_destinations": {"x": 2}}
+    expected = {**dict.fromkeys(COUNTERS, 0), name: 2, "routed_destinations": {"x": 2}}
+    assert total.counters() == expected
 
 
 def test_results_are_frozen_slotted_and_keep_no_shared_dict() -> None:

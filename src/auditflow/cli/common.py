@@ -37,8 +37,10 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
 def prefixed(path: Path, error: BaseException) -> str:
     """``error``'s message, starting with the settings file unless it already names it."""
     text = str(error)
-    return text if text.startswith(str(path)) or path.name in text.split(":")[0] else (
-        f"{path}: {text}"
+    return (
+        text
+        if text.startswith(str(path)) or path.name in text.split(":")[0]
+        else (f"{path}: {text}")
     )
 
 

@@ -24,7 +24,10 @@ def _latest(engine: Engine) -> str | None:
 def render(path: q.RowPath) -> list[str]:
     """The row's story, one line per fact."""
     state = "valid" if path.valid else f"invalid: {path.error}"
-    lines = [f"run {path.run_id}, source row {path.row_index} ({state})", f"  data {path.data_json}"]
+    lines = [
+        f"run {path.run_id}, source row {path.row_index} ({state})",
+        f"  data {path.data_json}",
+    ]
     for token in path.tokens:
         made = f" (made by a batch from tokens {_ids(token.parents)})" if token.parents else ""
         lines.append(f"token {token.token_id}{made}")
@@ -49,9 +52,9 @@ def render(path: q.RowPath) -> list[str]:
             lines.append("  outcome: none yet (buffered; the run did not finish)")
         else:
             where = f" in sink {final.sink}" if final.sink else ""
-            batch = f" (batch {final.batch_id})" if final.batch_id is not None else ""
+            in_batch = f" (batch {final.batch_id})" if final.batch_id is not None else ""
             reason = f": {final.reason}" if final.reason else ""
-            lines.append(f"  outcome: {final.outcome}{where}{batch}{reason}")
+            lines.append(f"  outcome: {final.outcome}{where}{in_batch}{reason}")
     return lines
 
 
@@ -63,17 +66,24 @@ def _ids(ids: list[int]) -> str:
 @click.command()
 @click.argument("run_id")
 @click.argument("row", type=click.IntRange(min=0))
-@click.option("--db", "db", metavar="URL", envvar="AUDITFLOW_DB",
-              help="SQLAlchemy URL of the audit trail.")  # fmt: skip
-@click.option("--settings", "settings", type=click.Path(exists=True, dir_okay=False,
-              path_type=Path), help="Find the audit trail from these settings instead.")  # fmt: skip
+@click.option(
+    "--db", "db", metavar="URL", envvar="AUDITFLOW_DB", help="SQLAlchemy URL of the audit trail."
+)
+@click.option(
+    "--settings",
+    "settings",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Find the audit trail from these settings instead.",
+)
 def explain(run_id: str, row: int, db: str | None, settings: Path | None) -> None:
     """Show how source ROW (0-based) of RUN_ID went through the pipeline: the nodes it
     visited, gate decisions, its batch, its final outcome and sink. RUN_ID may be `latest`."""
     if db is None:
         if settings is None:
-            fail("explain needs the audit trail: give --db URL (or set AUDITFLOW_DB) "
-                 "or --settings SETTINGS.")  # fmt: skip
+            fail(
+                "explain needs the audit trail: give --db URL (or set AUDITFLOW_DB) "
+                "or --settings SETTINGS."
+            )
         db = load_config(settings, None).landscape_url
     try:
         engine = open_landscape(db, create=False)

@@ -26,9 +26,7 @@ from auditflow.engine.orchestrator.types import COUNTERS, RunStatus
 from auditflow.engine.orchestrator.validation import validate_routes
 from auditflow.engine.pipeline import create_plugins
 
-SETTINGS = click.argument(
-    "settings", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+SETTINGS = click.argument("settings", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 DB = click.option(
     "--db",
     "db",
@@ -45,16 +43,24 @@ def _progress(enabled: bool) -> Iterator[Callable[[AggregationFlushResult], None
     if not enabled:
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("rows {task.completed}"), BarColumn(),
-               TextColumn("{task.description}"), TimeElapsedColumn())  # fmt: skip
+    columns = (
+        SpinnerColumn(),
+        TextColumn("rows {task.completed}"),
+        BarColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=stderr, transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def update(totals: AggregationFlushResult) -> None:
             if totals.rows_processed % 100 == 0:
-                bar.update(task, completed=totals.rows_processed,
-                           description=f"failed {totals.rows_failed} "
-                           f"quarantined {totals.rows_quarantined}")  # fmt: skip
+                bar.update(
+                    task,
+                    completed=totals.rows_processed,
+                    description=f"failed {totals.rows_failed} "
+                    f"quarantined {totals.rows_quarantined}",
+                )
 
         yield update
 

@@ -78,9 +78,14 @@ class Topology:
 
     def add(self, kind: str, name: str, plugin: str, config: Any) -> NodeKey:
         self.nodes.append(
-            {"kind": kind, "name": name, "plugin": plugin, "position": len(self.nodes),
-             "config": config}
-        )  # fmt: skip
+            {
+                "kind": kind,
+                "name": name,
+                "plugin": plugin,
+                "position": len(self.nodes),
+                "config": config,
+            }
+        )
         return (kind, name)
 
     def as_data(self) -> dict[str, Any]:
@@ -90,9 +95,7 @@ class Topology:
         }
 
 
-def _chain(
-    top: Topology, start: NodeKey, items: list[TransformSettings]
-) -> NodeKey:
+def _chain(top: Topology, start: NodeKey, items: list[TransformSettings]) -> NodeKey:
     previous = start
     for t in items:
         key = top.add("transform", t.name, t.plugin, t.model_dump(mode="json"))
@@ -106,11 +109,13 @@ def _chain(
 def topology(settings: PipelineSettings) -> Topology:
     """The pipeline as nodes (in order, with config) and labelled edges."""
     top = Topology()
-    source = top.add("source", "source", settings.source.plugin,
-                     settings.source.model_dump(mode="json"))  # fmt: skip
+    source = top.add(
+        "source", "source", settings.source.plugin, settings.source.model_dump(mode="json")
+    )
     if settings.source.on_validation_failure != DISCARD:
-        top.edges.append((source, ("sink", settings.source.on_validation_failure),
-                          "on_validation_failure"))  # fmt: skip
+        top.edges.append(
+            (source, ("sink", settings.source.on_validation_failure), "on_validation_failure")
+        )
     previous: NodeKey | None = _chain(top, source, settings.transforms)
     for gate in settings.gates:
         key = top.add("gate", gate.name, "gate", gate.model_dump(mode="json"))

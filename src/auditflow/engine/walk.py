@@ -104,11 +104,17 @@ class RowWalker:
         token = Token(self.token_ids.next(), item.index, item.row if item.row is not None else {})
         rec.token(token.token_id, item.index, self.source_node_id)
         if not valid:
-            rec.node_state(token.token_id, self.source_node_id, token.next_step(), "failed",
-                           error=item.error)  # fmt: skip
+            rec.node_state(
+                token.token_id, self.source_node_id, token.next_step(), "failed", error=item.error
+            )
             return PROCESSED + self._quarantine(token, item)
-        rec.node_state(token.token_id, self.source_node_id, token.next_step(), "completed",
-                       output_hash=data_hash)  # fmt: skip
+        rec.node_state(
+            token.token_id,
+            self.source_node_id,
+            token.next_step(),
+            "completed",
+            output_hash=data_hash,
+        )
         return PROCESSED + self._main_path(token)
 
     def release(self, index: int, tokens: list[Token]) -> Result:
@@ -144,8 +150,9 @@ class RowWalker:
 
     def _quarantine(self, token: Token, item: SourceItem) -> Result:
         sink = self.quarantine_sink
-        self.recorder.outcome(token.token_id, RowOutcome.QUARANTINED, terminal=True, sink=sink,
-                              reason=item.error)  # fmt: skip
+        self.recorder.outcome(
+            token.token_id, RowOutcome.QUARANTINED, terminal=True, sink=sink, reason=item.error
+        )
         if sink is not None:
             raw = item.raw if isinstance(item.raw, dict) else {"raw": item.raw}
             row = {str(k): v for k, v in raw.items()}
@@ -161,13 +168,20 @@ class RowWalker:
                 token.row = node.plugin.process(dict(token.row))
             except TransformError as error:
                 reason = f"transform {node.name!r}: {error}"
-                rec.node_state(token.token_id, node.node_id, token.next_step(), "failed",
-                               error=str(error))  # fmt: skip
-                rec.outcome(token.token_id, RowOutcome.FAILED, terminal=True, sink=node.on_error,
-                            reason=reason)  # fmt: skip
+                rec.node_state(
+                    token.token_id, node.node_id, token.next_step(), "failed", error=str(error)
+                )
+                rec.outcome(
+                    token.token_id,
+                    RowOutcome.FAILED,
+                    terminal=True,
+                    sink=node.on_error,
+                    reason=reason,
+                )
                 if node.on_error is not None:
-                    rec.routing_event(token.token_id, node.node_id, "on_error", node.on_error,
-                                      reason)  # fmt: skip
+                    rec.routing_event(
+                        token.token_id, node.node_id, "on_error", node.on_error, reason
+                    )
                     self._write(token, node.on_error, {**token.row, "_error": reason})
                 return FAILED
             rec.node_state(token.token_id, node.node_id, token.next_step(), "completed")
@@ -181,8 +195,9 @@ class RowWalker:
             value = settings.compiled.evaluate(token.row)
         except ExpressionError as error:
             reason = f"gate {gate.name!r}: {error}"
-            rec.node_state(token.token_id, gate.node_id, token.next_step(), "failed",
-                           error=str(error))  # fmt: skip
+            rec.node_state(
+                token.token_id, gate.node_id, token.next_step(), "failed", error=str(error)
+            )
             rec.outcome(token.token_id, RowOutcome.FAILED, terminal=True, reason=reason)
             return FAILED
         label = route_key(value)

@@ -135,9 +135,9 @@ def count_rows(engine: Engine, run_id: str) -> int:
 
 
 def count_buffered(engine: Engine, run_id: str) -> int:
-    """Tokens that were ever buffered in an aggregation."""
+    """How many times a token entered an aggregation buffer (``buffered`` records)."""
     o = s.token_outcomes
-    query = select(func.count(func.distinct(o.c.token_id))).where(
+    query = select(func.count()).where(
         o.c.run_id == run_id, o.c.outcome == "buffered"
     )
     with engine.connect() as connection:

@@ -133,13 +133,19 @@ class Aggregations:
             rec.close_batch(batch_id, "failed", trigger, len(members), error=reason)
             for token in members:
                 rec.outcome(
-                    token.token_id, RowOutcome.FAILED, terminal=True, batch_id=batch_id, reason=reason
+                    token.token_id,
+                    RowOutcome.FAILED,
+                    terminal=True,
+                    batch_id=batch_id,
+                    reason=reason,
                 )
             return AggregationFlushResult(rows_failed=len(members))
         rec.close_batch(batch_id, "completed", trigger, len(members))
         parents = [token.token_id for token in members]
         for token in members:
-            rec.outcome(token.token_id, RowOutcome.CONSUMED_IN_BATCH, terminal=True, batch_id=batch_id)
+            rec.outcome(
+                token.token_id, RowOutcome.CONSUMED_IN_BATCH, terminal=True, batch_id=batch_id
+            )
         released = []
         for row in outputs:
             token = tk.Token(self._token_ids.next(), None, dict(row))

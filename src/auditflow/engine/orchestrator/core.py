@@ -20,7 +20,7 @@ from types import FrameType
 from auditflow.core.canonical import HASH_VERSION, canonical_json, stable_hash
 from auditflow.core.landscape import LandscapeRecorder, RunHeader, open_landscape
 from auditflow.engine import pipeline as pl
-from auditflow.engine.orchestrator.aggregation import AggregationSpec, Aggregations
+from auditflow.engine.orchestrator.aggregation import Aggregations, AggregationSpec
 from auditflow.engine.orchestrator.types import (
     AggregationFlushResult,
     PipelineConfig,
@@ -143,10 +143,14 @@ class _Run:
 
         def transforms(items: list, made: list) -> list[TransformNode]:  # type: ignore[type-arg]
             return [
-                TransformNode(t.name, ids[("transform", t.name)], plugin,
-                              None if t.on_error in (None, _DISCARD) else t.on_error)
+                TransformNode(
+                    t.name,
+                    ids[("transform", t.name)],
+                    plugin,
+                    None if t.on_error in (None, _DISCARD) else t.on_error,
+                )
                 for t, plugin in zip(items, made, strict=True)
-            ]  # fmt: skip
+            ]
 
         quarantine = settings.source.on_validation_failure
         self.walker = RowWalker(
@@ -159,16 +163,23 @@ class _Run:
             gates=[GateNode(g.name, ids[("gate", g.name)], g) for g in settings.gates],
             after_aggregations=[
                 AfterAggregation(transforms(a.transforms, made), a.sink)
-                for a, made in zip(settings.aggregations, plugins.aggregation_transforms,
-                                   strict=True)
-            ],  # fmt: skip
+                for a, made in zip(
+                    settings.aggregations, plugins.aggregation_transforms, strict=True
+                )
+            ],
             default_sink=settings.default_sink,
         )
         specs = [
-            AggregationSpec(a.name, ids[("aggregation", a.name)], a.trigger.count,
-                            a.trigger.timeout_seconds, a.output_mode, plugin)
+            AggregationSpec(
+                a.name,
+                ids[("aggregation", a.name)],
+                a.trigger.count,
+                a.trigger.timeout_seconds,
+                a.output_mode,
+                plugin,
+            )
             for a, plugin in zip(settings.aggregations, plugins.aggregations, strict=True)
-        ]  # fmt: skip
+        ]
         self.aggregations = Aggregations(
             specs, recorder, self.token_ids, self.batch_ids, config.clock, self.walker.release
         )

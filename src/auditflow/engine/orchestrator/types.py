@@ -49,8 +49,8 @@ def _frozen_counts(counts: Mapping[str, int]) -> Mapping[str, int]:
 class AggregationFlushResult:
     """Counters of what happened to tokens in one step (a row, a flushed batch, a run).
 
-    ``rows_processed`` counts source rows read; ``rows_buffered`` counts tokens that entered
-    an aggregation buffer; every other counter counts tokens by terminal outcome
+    ``rows_processed`` counts source rows read; ``rows_buffered`` counts how many times a
+    token entered an aggregation buffer; every other counter counts tokens by terminal outcome
     (succeeded = completed).
     """
 
@@ -76,7 +76,16 @@ class AggregationFlushResult:
         for sink, count in other.routed_destinations.items():
             merged[sink] = merged.get(sink, 0) + count
         return AggregationFlushResult(
-            *(getattr(self, name) + getattr(other, name) for name in COUNTERS),
+            rows_processed=self.rows_processed + other.rows_processed,
+            rows_succeeded=self.rows_succeeded + other.rows_succeeded,
+            rows_failed=self.rows_failed + other.rows_failed,
+            rows_routed=self.rows_routed + other.rows_routed,
+            rows_quarantined=self.rows_quarantined + other.rows_quarantined,
+            rows_forked=self.rows_forked + other.rows_forked,
+            rows_coalesced=self.rows_coalesced + other.rows_coalesced,
+            rows_expanded=self.rows_expanded + other.rows_expanded,
+            rows_buffered=self.rows_buffered + other.rows_buffered,
+            rows_consumed_in_batch=self.rows_consumed_in_batch + other.rows_consumed_in_batch,
             routed_destinations=merged,
         )
 
@@ -155,8 +164,8 @@ class PipelineConfig:
     """Everything a run needs: validated settings, where relative paths start, the audit DB.
 
     ``chunk_size`` is how many source rows are walked before their sink rows are written and
-    their audit records committed together (default: ``checkpoint.frequency``); ``clock`` is the time source for aggregation timeouts
-    (injectable for tests).
+    their audit records committed together (default: ``checkpoint.frequency``); ``clock``
+    is the time source of aggregation timeouts (injectable for tests).
     """
 
     settings: PipelineSettings

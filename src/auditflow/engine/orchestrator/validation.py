@@ -17,8 +17,10 @@ from auditflow.engine.orchestrator.types import RouteValidationError
 
 def destinations(settings: PipelineSettings) -> Iterator[tuple[str, str, str | None]]:
     """Every ``(owner, label, destination)`` that may name a sink, in pipeline order."""
-    yield f"source {settings.source.plugin!r}", "on_validation_failure", _sink_or_none(
-        settings.source.on_validation_failure, DISCARD
+    yield (
+        f"source {settings.source.plugin!r}",
+        "on_validation_failure",
+        _sink_or_none(settings.source.on_validation_failure, DISCARD),
     )
     yield from _transform_destinations(settings.transforms, "transform")
     for gate in settings.gates:

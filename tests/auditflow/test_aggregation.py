@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from auditflow.core.landscape import LandscapeRecorder, RunHeader, open_landscape, sqlite_url
 from auditflow.core.landscape import schema as s
-from auditflow.engine.orchestrator.aggregation import AggregationSpec, Aggregations
+from auditflow.engine.orchestrator.aggregation import Aggregations, AggregationSpec
 from auditflow.engine.orchestrator.types import AggregationFlushResult
 from auditflow.engine.tokens import Numbering, Token
 from auditflow.plugins.registry import create_batch_transform

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -120,3 +123,35 @@ def assert_trail_matches(path: Path, result: RunResult) -> None:
         assert q.tokens_without_one_terminal(engine, result.run_id) == []
     finally:
         engine.dispose()
+
+
+def auditflow(cwd: Path, *args: str, **popen: Any) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m auditflow ARGS`` in ``cwd`` (no terminal, so no progress bar)."""
+    return subprocess.run(
+        [sys.executable, "-m", "auditflow", *args],
+        cwd=cwd,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        **popen,
+    )
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AUDITFLOW_DB")}
+    env["COLUMNS"] = "200"
+    return env
+
+
+def start_auditflow(cwd: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "auditflow", *args],
+        cwd=cwd,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )

@@ -54,11 +54,40 @@ def test_outcomes_of_a_gate_pipeline_match_the_sinks_and_the_trail(tmp_path: Pat
     assert_trail_matches(path, result)
 
 
-def test_transform_errors_take_on_error_or_end_failed_with_the_reason(tmp_path: Path) -> None:
+@pytest.mark.parametrize("on_error", ["bad", "discard", None])
+def test_transform_errors_take_on_error_or_end_failed_with_the_reason(
+    tmp_path: Path, on_error: str | None
+) -> None:
+    write_csv(tmp_path / "input.csv", numbered_rows(6))
+    mapper: dict[str, Any] = {
+        "name": "pick",
+        "plugin": "field_mapper",
+        "options": {"select": ["id", "price"]},
+    }
+    if on_error is not None:
+        mapper["on_error"] = on_error
+    path = write_pipeline(tmp_path, settings(transforms=[mapper], gates=[GATE]))
+    result = run(path)
+    assert result.rows_failed == 6 and result.rows_succeeded == 0 and result.rows_routed == 0
+    diverted = read_jsonl(tmp_path / "out" / "bad.jsonl")
+    assert len(diverted) == (6 if on_error == "bad" else 0)
+    assert all("'price' missing" in row["_error"] for row in diverted)
+    engine = landscape(path)
+    row = q.row_path(engine, result.run_id, 2)
+    engine.dispose()
+    assert row is not None
+    final = row.tokens[0].final
+    assert final is not None and final.outcome == "failed"
+    assert final.sink == (None if on_error != "bad" else "bad")
+    assert final.reason is not None and final.reason.startswith("transform 'pick'")
+    assert "'price' missing" in final.reason
+    assert_trail_matches(path, result)
+
+
+def test_a_gate_that_cannot_evaluate_fails_the_row_with_the_reason(tmp_path: Path) -> None:
     write_csv(tmp_path / "input.csv", numbered_rows(6))
     gate = {"name": "odd", "condition": "no_such_field > 1", "routes": {"true": "high"}}
-    mapper = {"name": "pick", "plugin": "field_mapper", "options": {"select": ["id", "amount"]}}
-    path = write_pipeline(tmp_path, settings(transforms=[mapper], gates=[gate]))
+    path = write_pipeline(tmp_path, settings(gates=[gate]))
     result = run(path)
     assert result.rows_failed == 6 and result.rows_succeeded == 0
     engine = landscape(path)

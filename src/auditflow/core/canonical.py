@@ -19,7 +19,10 @@ import rfc8785
 HASH_VERSION = "sha256-rfc8785-v1"
 """Stored with every run: how its hashes were computed."""
 
-__all__ = ["HASH_VERSION", "canonical_json", "normalise", "stable_hash"]
+MAX_SAFE_INTEGER = 2**53 - 1
+"""Integers up to this magnitude are JSON numbers; larger ones become strings."""
+
+__all__ = ["HASH_VERSION", "MAX_SAFE_INTEGER", "canonical_json", "normalise", "stable_hash"]
 
 
 def normalise(value: Any) -> Any:
@@ -29,6 +32,7 @@ def normalise(value: Any) -> Any:
     - datetime -> ISO 8601 string; a naive datetime is kept naive, an aware one is
       converted to UTC so that equal instants hash the same;
     - date -> ``YYYY-MM-DD``; time -> ISO string;
+    - int beyond +-(2**53 - 1) -> its decimal string (doubles cannot hold it exactly);
     - Decimal -> its string (``Decimal("1.10")`` stays ``"1.10"``: exact, no float rounding);
     - tuple / list -> list; set / frozenset -> sorted list; enum -> its value;
     - path -> its POSIX string; bytes -> hex string.
@@ -36,8 +40,12 @@ def normalise(value: Any) -> Any:
     Raises ``TypeError`` for anything else, and ``ValueError`` for NaN / infinity
     (RFC 8785 has no representation for them) or a non-string mapping key.
     """
-    if value is None or isinstance(value, bool | str | int):
+    if value is None or isinstance(value, bool | str):
         return value
+    if isinstance(value, int):
+        # RFC 8785 numbers are IEEE doubles: beyond 2**53 an integer would lose digits,
+        # so it is written as its exact decimal string instead (like Decimal).
+        return value if abs(value) <= MAX_SAFE_INTEGER else str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"canonical JSON has no representation for {value!r}")

@@ -221,7 +221,10 @@ class _Builder:
     def constant(self, node: ast.Constant) -> Evaluator:
         value = node.value
         if not isinstance(value, _SCALARS):
-            raise self.reject(node, f"a {type(value).__name__} literal")
+            kind = {bytes: "a bytes literal", complex: "a complex number"}.get(
+                type(value), f"`{node.value!r}`"
+            )
+            raise self.reject(node, kind)
         return lambda row: value
 
     def lookup(self, node: ast.AST, name: str) -> Evaluator:

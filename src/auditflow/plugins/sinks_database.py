@@ -23,8 +23,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from auditflow.contracts.errors import PluginError
 from auditflow.contracts.plugins import ArtifactInfo, Row
 from auditflow.core.urls import resolve_database_url
-from auditflow.plugins.base import PluginOptions
-from auditflow.plugins.registry import validate_options
+from auditflow.plugins.base import PluginOptions, validate_options
 from auditflow.plugins.sink_files import json_text
 
 __all__ = ["TABLE_NAME_PATTERN", "DatabaseSink", "DatabaseSinkOptions"]

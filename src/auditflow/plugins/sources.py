@@ -76,7 +76,7 @@ class _FileSource:
 
     def _decode_error(self, error: UnicodeDecodeError, line: int) -> PluginError:
         return PluginError(
-            f"{self.where}: cannot decode {self.path} near line {line} as {self.encoding}:"
+            f"{self.where}: cannot decode {self.path} (at or after line {line}) as {self.encoding}:"
             f" {error.reason}; set `encoding` in the source options"
         )
 

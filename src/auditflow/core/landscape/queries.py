@@ -137,9 +137,7 @@ def count_rows(engine: Engine, run_id: str) -> int:
 def count_buffered(engine: Engine, run_id: str) -> int:
     """How many times a token entered an aggregation buffer (``buffered`` records)."""
     o = s.token_outcomes
-    query = select(func.count()).where(
-        o.c.run_id == run_id, o.c.outcome == "buffered"
-    )
+    query = select(func.count()).where(o.c.run_id == run_id, o.c.outcome == "buffered")
     with engine.connect() as connection:
         return int(connection.execute(query).scalar_one())
 

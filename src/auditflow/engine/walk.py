@@ -89,6 +89,14 @@ class RowWalker:
         self.default_sink = default_sink
         self.buffer: Callable[[int, Token], Result] = self._no_aggregation
         self._routed: dict[str, Result] = {}
+        # PROCESSED + result, for the long-lived result constants (keyed by identity)
+        self._plus: dict[int, Result] = {
+            id(r): PROCESSED + r for r in (SUCCEEDED, FAILED, QUARANTINED)
+        }
+
+    def _processed(self, result: Result) -> Result:
+        found = self._plus.get(id(result))
+        return found if found is not None else PROCESSED + result
 
     def _no_aggregation(self, index: int, token: Token) -> Result:
         raise RuntimeError("aggregations were not connected to the walker")
@@ -107,7 +115,7 @@ class RowWalker:
             rec.node_state(
                 token.token_id, self.source_node_id, token.next_step(), "failed", error=item.error
             )
-            return PROCESSED + self._quarantine(token, item)
+            return self._processed(self._quarantine(token, item))
         rec.node_state(
             token.token_id,
             self.source_node_id,
@@ -115,7 +123,7 @@ class RowWalker:
             "completed",
             output_hash=data_hash,
         )
-        return PROCESSED + self._main_path(token)
+        return self._processed(self._main_path(token))
 
     def release(self, index: int, tokens: list[Token]) -> Result:
         """Carry on the tokens aggregation ``index`` released."""
@@ -220,6 +228,7 @@ class RowWalker:
         found = self._routed.get(sink)
         if found is None:
             found = self._routed[sink] = Result(rows_routed=1, routed_destinations={sink: 1})
+            self._plus[id(found)] = PROCESSED + found
         return found
 
     def _write(self, token: Token, sink: str, row: dict[str, Any]) -> None:

@@ -23,12 +23,13 @@ from auditflow.contracts.outcomes import RowOutcome
 from auditflow.contracts.plugins import BatchTransform
 from auditflow.core.landscape import LandscapeRecorder
 from auditflow.engine import tokens as tk
-from auditflow.engine.orchestrator.types import AggregationFlushResult
+from auditflow.engine.orchestrator.types import EMPTY, AggregationFlushResult
 
 Release = Callable[[int, list[tk.Token]], AggregationFlushResult]
 """``release(aggregation_index, tokens)``: carry released tokens on; return the counters."""
 
-NOTHING = AggregationFlushResult()
+NOTHING = EMPTY
+BUFFERED = AggregationFlushResult(rows_buffered=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ class Aggregations:
             token.token_id, RowOutcome.BUFFERED, terminal=False, batch_id=buf.batch_id
         )
         buf.tokens.append(token)
-        result = AggregationFlushResult(rows_buffered=1)
+        result = BUFFERED
         if spec.count is not None and len(buf.tokens) >= spec.count:
             result = result + self._flush(index, "count")
         return result

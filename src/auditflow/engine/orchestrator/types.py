@@ -72,6 +72,10 @@ class AggregationFlushResult:
     def __add__(self, other: object) -> AggregationFlushResult:
         if not isinstance(other, AggregationFlushResult):
             return NotImplemented
+        if other is EMPTY:  # the common case on the hot path: nothing to add
+            return self
+        if self is EMPTY:
+            return other
         merged = dict(self.routed_destinations)
         for sink, count in other.routed_destinations.items():
             merged[sink] = merged.get(sink, 0) + count
@@ -102,6 +106,9 @@ class AggregationFlushResult:
 
 
 _FLOW_COUNTERS = frozenset({"rows_processed", "rows_buffered"})
+
+EMPTY = AggregationFlushResult()
+"""The identity of ``+`` (any ``AggregationFlushResult()`` equals it)."""
 
 
 @dataclass(frozen=True, slots=True)

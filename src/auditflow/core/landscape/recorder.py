@@ -23,7 +23,6 @@ from sqlalchemy import Boolean, Connection, Engine, Integer, String, Table, bind
 
 from auditflow.core.landscape import schema as s
 
-
 _PLAIN_TYPES = (Integer, String, Boolean)
 
 

@@ -17,6 +17,7 @@ from auditflow.contracts.plugins import BatchTransform, RowTransform, SinkPlugin
 from auditflow.core.canonical import canonical_json, stable_hash
 from auditflow.core.landscape import LandscapeRecorder
 from auditflow.core.settings import CONTINUE, DISCARD, PipelineSettings, TransformSettings
+from auditflow.engine.walk import TransformNode
 from auditflow.plugins.registry import (
     create_batch_transform,
     create_sink,
@@ -159,3 +160,18 @@ def register(recorder: LandscapeRecorder, top: Topology) -> dict[NodeKey, int]:
         )
     recorder.add_edges([(ids[a], ids[b], label) for a, b, label in top.edges if b in ids])
     return ids
+
+
+def transform_nodes(
+    items: list[TransformSettings], made: list[RowTransform], ids: dict[NodeKey, int]
+) -> list[TransformNode]:
+    """The walker's view of a list of transforms (``on_error``: a sink name or None)."""
+    return [
+        TransformNode(
+            t.name,
+            ids[("transform", t.name)],
+            plugin,
+            None if t.on_error in (None, DISCARD) else t.on_error,
+        )
+        for t, plugin in zip(items, made, strict=True)
+    ]

@@ -11,6 +11,7 @@ the run ends ``interrupted`` (aggregation buffers stay recorded as ``buffered``)
 
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from auditflow.engine.orchestrator.types import (
 from auditflow.engine.orchestrator.validation import validate_routes
 from auditflow.engine.sinks import SinkNode, SinkWriter
 from auditflow.engine.tokens import Numbering
-from auditflow.engine.walk import AfterAggregation, GateNode, RowWalker, TransformNode
+from auditflow.engine.walk import AfterAggregation, GateNode, RowWalker
 
 _DISCARD = "discard"
 
@@ -141,16 +142,7 @@ class _Run:
         self.token_ids, self.batch_ids, self.checkpoints = Numbering(), Numbering(), Numbering()
         self.next_row = 0
 
-        def transforms(items: list, made: list) -> list[TransformNode]:  # type: ignore[type-arg]
-            return [
-                TransformNode(
-                    t.name,
-                    ids[("transform", t.name)],
-                    plugin,
-                    None if t.on_error in (None, _DISCARD) else t.on_error,
-                )
-                for t, plugin in zip(items, made, strict=True)
-            ]
+        transforms = functools.partial(pl.transform_nodes, ids=ids)
 
         quarantine = settings.source.on_validation_failure
         self.walker = RowWalker(

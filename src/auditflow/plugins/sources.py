@@ -28,7 +28,8 @@ class _FileSourceOptions(PluginOptions):
     """The file to read; relative to the settings file's folder."""
     row_schema: RowSchemaOptions = Field(alias="schema")
     """The declared row schema."""
-    encoding: str = "utf-8"
+    encoding: str = "utf-8-sig"
+    """Any Python codec; the default reads UTF-8 and skips a leading byte-order mark."""
 
 
 class CsvSourceOptions(_FileSourceOptions):

@@ -107,7 +107,7 @@ def test_csv_round_trip_through_the_csv_source(tmp_path: Path) -> None:
         ({"path": "o.csv", "fields": ["a", "a"]}, "`fields` names a column twice"),
         ({"path": "o.csv", "extras": "keep"}, "sinks.out.options.extras: Input should be"),
         ({"path": "o.csv", "encoding": "klingon"}, "sinks.out.options.encoding: unknown encoding"),
-        ({"path": ""}, "sinks.out.options.path: String should have at least 1 character"),
+        ({"path": ""}, "sinks.out.options.path: must not be empty (got '')"),
     ],
 )
 def test_csv_option_errors(tmp_path: Path, options: dict[str, Any], message: str) -> None:

@@ -210,6 +210,14 @@ def test_delimiter_option(tmp_path: Path) -> None:
         ({"path": "x", "schema": SCHEMA, "sep": ";"}, "source.options.sep: unknown option"),
         ({"schema": SCHEMA}, "source.options.path: required but missing"),
         ({"path": "x", "schema": {**SCHEMA, "extra_fields": "x"}}, "extra_fields:"),
+        (
+            {"path": "x", "schema": {**SCHEMA, "extra": "drop"}},
+            "source.options.schema.extra: unknown option (allowed: fields, extra_fields)",
+        ),
+        (
+            {"path": "x", "schema": SCHEMA, "sep": ";"},
+            "(allowed: path, schema, encoding, delimiter)",
+        ),
     ],
 )
 def test_bad_options_name_the_field_path(options: dict[str, Any], message: str) -> None:

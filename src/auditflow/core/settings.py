@@ -57,6 +57,7 @@ CONTINUE = "continue"
 RESERVED_NAMES = frozenset({DISCARD, CONTINUE})
 
 NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$"
+NAME_RULE = "letters, digits, '_', '-' and '.' (not starting with '-' or '.')"
 _NAME_RE = re.compile(NAME_PATTERN)
 Name = Field(pattern=NAME_PATTERN, min_length=1, max_length=100)
 
@@ -286,9 +287,7 @@ def _cross_field_problems(data: Mapping[str, Any]) -> list[str]:
         if name in RESERVED_NAMES:
             problems.append(f"sinks.{name}: {name!r} is reserved and cannot name a sink")
         elif not _NAME_RE.match(name):
-            problems.append(
-                f"sinks[{name!r}]: a sink name uses letters, digits, '_', '-' and '.' only"
-            )
+            problems.append(f"sinks[{name!r}]: a sink name must be {NAME_RULE}")
         elif name in seen:
             problems.append(f"sinks.{name}: {name!r} is already the name of {seen[name]}")
     default = data.get("default_sink")
@@ -321,7 +320,11 @@ def parse_settings(
         cross: list[str] = []
         if not any(detail["type"] == "settings" for detail in error.errors()):
             cross = _cross_field_problems(data)
-        lines = tuple(format_validation_error(error, PipelineSettings, document, cross))
+        lines = tuple(
+            format_validation_error(
+                error, PipelineSettings, document, cross, {NAME_PATTERN: NAME_RULE}
+            )
+        )
         count = f"{len(lines)} problem{'s' if len(lines) != 1 else ''}"
         message = "\n".join(
             [f"{source_name}: invalid settings ({count}):"]

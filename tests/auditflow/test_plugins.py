@@ -65,9 +65,29 @@ def test_every_bad_option_is_listed() -> None:
         create_sink("database", {"table": "1bad", "colour": "red"}, ".", where="sinks.db")
     lines = str(caught.value).splitlines()
     assert lines[0] == "sinks.db.options.url: required but missing"
-    assert lines[1].startswith("sinks.db.options.table: String should match pattern")
+    assert lines[1] == (
+        "sinks.db.options.table: must be a letter or '_', then letters, digits and '_'"
+        " (63 at most) (got '1bad')"
+    )
     assert lines[2] == (
         "sinks.db.options.colour: unknown option (allowed: url, table, fields, extras)"
+    )
+
+
+def test_nested_where_paths() -> None:
+    with pytest.raises(PluginError) as caught:
+        create_transform("field_mapper", {}, ".", where="aggregations[0].transforms[1]")
+    assert str(caught.value) == (
+        "aggregations[0].transforms[1].options: give at least one of `select`, `rename` and"
+        " `set` (got {})"
+    )
+
+
+def test_options_must_be_a_mapping() -> None:
+    with pytest.raises(PluginError) as caught:
+        create_transform("passthrough", ["x"], ".", where="transforms[1]")  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "transforms[1].options: should be a mapping of option names to values (got list)"
     )
 
 
@@ -120,8 +140,11 @@ def test_field_mapper_errors_are_transform_errors() -> None:
         ({"select": ["a", "a"]}, "`select` names a field twice"),
         ({"rename": {"a": "x", "b": "x"}}, "two fields to the same new name"),
         ({"select": ["a"], "rename": {"b": "c"}}, "`rename` names fields that `select` drops"),
-        ({"select": "a"}, "transforms[0].options.select: Input should be a valid list"),
-        ({"drop": ["a"]}, "transforms[0].options.drop: unknown option"),
+        ({"select": "a"}, "transforms[0].options.select: should be a list (got 'a')"),
+        (
+            {"drop": ["a"]},
+            "transforms[0].options.drop: unknown option (allowed: select, rename, set)",
+        ),
     ],
 )
 def test_field_mapper_option_errors(options: dict[str, Any], message: str) -> None:

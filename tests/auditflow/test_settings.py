@@ -146,8 +146,7 @@ def test_every_problem_is_reported_at_once_with_its_path(tmp_path: Path) -> None
         "gates[0].condition: 1:1: a function call is not allowed in a condition:"
         " __import__('os') (line 7)",
         "gates[1].condition: 1:9: not a valid expression: invalid syntax (line 8)",
-        "gates[1].routes: Dictionary should have at least 1 item after validation, not 0"
-        " (got {}) (line 8)",
+        "gates[1].routes: needs at least 1 entry (got {}) (line 8)",
         "aggregations[0].name: 'g' is already the name of gates[0] (line 10)",
         "aggregations[0].trigger: give `count`, `timeout_seconds` or both (neither is set)"
         " (line 10)",
@@ -183,8 +182,19 @@ def test_a_sink_name_may_not_equal_a_node_name(tmp_path: Path) -> None:
 
 def test_names_are_checked(tmp_path: Path) -> None:
     text = VALID.replace("name: map", "name: 'has space'")
-    (line,) = problems(tmp_path, text).errors
-    assert line.startswith("transforms[0].name: String should match pattern")
+    assert problems(tmp_path, text).errors == (
+        "transforms[0].name: must be letters, digits, '_', '-' and '.' (not starting with"
+        " '-' or '.') (got 'has space') (line 9)",
+    )
+
+
+def test_structure_errors_read_plainly(tmp_path: Path) -> None:
+    error = problems(tmp_path, VALID.replace("sinks:\n  output", "sinks: []\nfoo:\n  output"))
+    assert error.errors[0] == "sinks: should be a mapping of keys to values (got []) (line 19)"
+    error = problems(tmp_path, VALID.replace("    trigger: {count: 50}", "    trigger: 50"))
+    assert error.errors == (
+        "aggregations[0].trigger: should be a mapping of keys to values (got 50) (line 18)",
+    )
 
 
 def test_aggregation_transforms_count_as_names(tmp_path: Path) -> None:

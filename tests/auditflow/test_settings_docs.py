@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from auditflow.contracts.errors import SettingsError
+from auditflow.contracts.errors import PluginError, SettingsError
 from auditflow.core.settings import load_settings
 from auditflow.plugins.registry import (
     create_batch_transform,
@@ -74,3 +74,10 @@ def test_the_quoted_error_listing_is_what_load_settings_says(tmp_path: Path) -> 
         load_settings(tmp_path / "orders.yaml")
     shown = str(caught.value).replace(str(tmp_path / "orders.yaml"), "orders.yaml")
     assert shown.splitlines() == quoted_errors()
+
+
+def test_the_quoted_plugin_error_is_real(tmp_path: Path) -> None:
+    options = {"url": "sqlite:///out/totals.db", "table": "customer totals"}
+    with pytest.raises(PluginError) as caught:
+        create_sink("database", options, tmp_path, where="sinks.totals")
+    assert f"`{caught.value}`" in DOC.read_text(encoding="utf-8")

@@ -86,8 +86,8 @@ def test_csv_fields_and_extras_ignore(tmp_path: Path) -> None:
 
 def test_csv_without_rows_still_writes_its_header(tmp_path: Path) -> None:
     info = sink("csv", tmp_path, path="o.csv", fields=["x", "y"]).flush()
-    assert (tmp_path / "o.csv").read_text() == "x,y\n"
-    assert info.rows_written == 0 and info.size_bytes == 4
+    assert (tmp_path / "o.csv").read_bytes() == b"x,y\r\n"  # RFC 4180 line ends
+    assert info.rows_written == 0 and info.size_bytes == 5
 
 
 def test_csv_round_trip_through_the_csv_source(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_csv_round_trip_through_the_csv_source(tmp_path: Path) -> None:
         ({"path": "o.csv", "fields": ["a", "a"]}, "`fields` names a column twice"),
         ({"path": "o.csv", "extras": "keep"}, "sinks.out.options.extras: Input should be"),
         ({"path": "o.csv", "encoding": "klingon"}, "sinks.out.options.encoding: unknown encoding"),
-        ({"path": ""}, "sinks.out.options.path: String should have at least 1 character"),
+        ({"path": ""}, "sinks.out.options.path: must not be empty (got '')"),
     ],
 )
 def test_csv_option_errors(tmp_path: Path, options: dict[str, Any], message: str) -> None:

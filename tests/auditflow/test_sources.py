@@ -154,7 +154,7 @@ def test_a_file_removed_before_reading(tmp_path: Path) -> None:
 def test_undecodable_bytes_name_the_encoding_option(tmp_path: Path) -> None:
     (tmp_path / "data.csv").write_bytes(b"id,amount\n1,2\n2,\xff\n")
     # refused when the source is created: the header read decodes the first block
-    with pytest.raises(PluginError, match=r"cannot decode .* as utf-8: .*set `encoding`"):
+    with pytest.raises(PluginError, match=r"cannot decode .* as utf-8-sig: .*set `encoding`"):
         create_source("csv", {"path": "data.csv", "schema": SCHEMA}, tmp_path)
     big = b"id,amount\n" + b"1,2\n" * 5_000 + b"2,\xff\n"
     (tmp_path / "late.jsonl").write_bytes(b'{"id": 1, "amount": 2}\n' * 2_000 + b"\xff\n")
@@ -162,12 +162,36 @@ def test_undecodable_bytes_name_the_encoding_option(tmp_path: Path) -> None:
     for plugin in ("csv", "jsonl"):
         path = f"late.{plugin}"
         source = create_source(plugin, {"path": path, "schema": SCHEMA}, tmp_path)
-        with pytest.raises(PluginError, match=r"at or after line \d+\) as utf-8"):
+        with pytest.raises(PluginError, match=r"at or after line \d+\) as utf-8-sig"):
             list(source.read())
     latin = create_source(
         "csv", {"path": "data.csv", "schema": SCHEMA, "encoding": "latin-1"}, tmp_path
     )
     assert len(list(latin.read())) == 2
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "bom.csv").write_bytes("id,amount\n1,2\n".encode("utf-8-sig"))
+    (tmp_path / "bom.jsonl").write_bytes('{"id": 1, "amount": 2}\n'.encode("utf-8-sig"))
+    for name in ("bom.csv", "bom.jsonl"):
+        plugin = name.split(".")[1]
+        source = create_source(plugin, {"path": name, "schema": SCHEMA}, tmp_path)
+        assert [item.row for item in source.read()] == [{"id": 1, "amount": 2.0, "note": None}]
+
+
+def test_csv_lines_the_csv_module_cannot_parse_are_quarantined(tmp_path: Path) -> None:
+    huge = "x" * 200_000
+    source = csv_source(tmp_path, f'id,amount\n1,2\n3,{huge}\n4,5\n"6,7\n8,9\n')
+    items = list(source.read())
+    assert [(item.index, item.valid) for item in items] == [
+        (0, True),
+        (1, False),
+        (2, True),
+        (3, False),
+    ]
+    assert items[1].error == "line 3: field larger than field limit (131072)"
+    assert items[3].error == "line 6: 1 values for 2 columns (id, amount)"
+    assert items[3].raw == ["6,7\n8,9\n"]
 
 
 def test_delimiter_option(tmp_path: Path) -> None:
@@ -186,6 +210,14 @@ def test_delimiter_option(tmp_path: Path) -> None:
         ({"path": "x", "schema": SCHEMA, "sep": ";"}, "source.options.sep: unknown option"),
         ({"schema": SCHEMA}, "source.options.path: required but missing"),
         ({"path": "x", "schema": {**SCHEMA, "extra_fields": "x"}}, "extra_fields:"),
+        (
+            {"path": "x", "schema": {**SCHEMA, "extra": "drop"}},
+            "source.options.schema.extra: unknown option (allowed: fields, extra_fields)",
+        ),
+        (
+            {"path": "x", "schema": SCHEMA, "sep": ";"},
+            "(allowed: path, schema, encoding, delimiter)",
+        ),
     ],
 )
 def test_bad_options_name_the_field_path(options: dict[str, Any], message: str) -> None:

@@ -9,7 +9,6 @@ conditions compile) happen here; whether each route / ``on_error`` /
 validation before a run, and plugin options by the plugin registry.
 """
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -30,12 +29,22 @@ from sqlalchemy.exc import ArgumentError
 
 from auditflow.contracts.errors import ExpressionError, SettingsError
 from auditflow.core.expressions import Condition, compile_condition, route_key
+from auditflow.core.settings_checks import (
+    CONTINUE,
+    DISCARD,
+    NAME_PATTERN,
+    NAME_RULE,
+    RESERVED_NAMES,
+    cross_field_problems,
+)
 from auditflow.core.settings_errors import format_validation_error, read_yaml
 from auditflow.core.urls import resolve_database_url
 
 __all__ = [
     "CONTINUE",
     "DISCARD",
+    "NAME_PATTERN",
+    "RESERVED_NAMES",
     "AggregationSettings",
     "CheckpointSettings",
     "GateSettings",
@@ -50,14 +59,7 @@ __all__ = [
     "route_key",
 ]
 
-DISCARD = "discard"
-"""Destination meaning "drop the row, recording why" (never a sink name)."""
-CONTINUE = "continue"
-"""Gate route meaning "go on to the next step" (never a sink name)."""
-RESERVED_NAMES = frozenset({DISCARD, CONTINUE})
 
-NAME_PATTERN = r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$"
-_NAME_RE = re.compile(NAME_PATTERN)
 Name = Field(pattern=NAME_PATTERN, min_length=1, max_length=100)
 
 
@@ -203,7 +205,7 @@ class PipelineSettings(_Strict):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> "PipelineSettings":
-        problems = _cross_field_problems(self.model_dump())
+        problems = cross_field_problems(self.model_dump())
         if problems:
             raise PydanticCustomError("settings", "{problems}", {"problems": "\n".join(problems)})
         return self
@@ -248,57 +250,6 @@ class PipelineSettings(_Strict):
         return self.model_dump(mode="json")
 
 
-def _cross_field_problems(data: Mapping[str, Any]) -> list[str]:
-    """Problems between fields: duplicate names, reserved or bad sink names, a default
-    sink that is not a sink. Works on raw data too (shapes it does not expect are left to
-    the field checks), so these are reported alongside field errors."""
-    problems: list[str] = []
-    seen: dict[str, str] = {}
-
-    def items(value: Any) -> list[tuple[int, Mapping[str, Any]]]:
-        if not isinstance(value, list):
-            return []
-        return [(i, item) for i, item in enumerate(value) if isinstance(item, Mapping)]
-
-    def claim(item: Mapping[str, Any], where: str) -> None:
-        name = item.get("name")
-        if not isinstance(name, str):
-            return
-        if name in seen:
-            problems.append(f"{where}.name: {name!r} is already the name of {seen[name]}")
-        else:
-            seen[name] = where
-
-    for i, transform in items(data.get("transforms")):
-        claim(transform, f"transforms[{i}]")
-    for i, gate in items(data.get("gates")):
-        claim(gate, f"gates[{i}]")
-    for i, aggregation in items(data.get("aggregations")):
-        claim(aggregation, f"aggregations[{i}]")
-        for j, transform in items(aggregation.get("transforms")):
-            claim(transform, f"aggregations[{i}].transforms[{j}]")
-
-    sinks = data.get("sinks")
-    if not isinstance(sinks, Mapping):
-        return problems
-    sink_names = sorted(str(name) for name in sinks)
-    for name in sink_names:
-        if name in RESERVED_NAMES:
-            problems.append(f"sinks.{name}: {name!r} is reserved and cannot name a sink")
-        elif not _NAME_RE.match(name):
-            problems.append(
-                f"sinks[{name!r}]: a sink name uses letters, digits, '_', '-' and '.' only"
-            )
-        elif name in seen:
-            problems.append(f"sinks.{name}: {name!r} is already the name of {seen[name]}")
-    default = data.get("default_sink")
-    if isinstance(default, str) and default not in sinks:
-        problems.append(
-            f"default_sink: {default!r} is not a sink (sinks: {', '.join(sink_names) or 'none'})"
-        )
-    return problems
-
-
 def parse_settings(
     data: Any,
     *,
@@ -320,8 +271,12 @@ def parse_settings(
     except ValidationError as error:
         cross: list[str] = []
         if not any(detail["type"] == "settings" for detail in error.errors()):
-            cross = _cross_field_problems(data)
-        lines = tuple(format_validation_error(error, PipelineSettings, document, cross))
+            cross = cross_field_problems(data)
+        lines = tuple(
+            format_validation_error(
+                error, PipelineSettings, document, cross, {NAME_PATTERN: NAME_RULE}
+            )
+        )
         count = f"{len(lines)} problem{'s' if len(lines) != 1 else ''}"
         message = "\n".join(
             [f"{source_name}: invalid settings ({count}):"]

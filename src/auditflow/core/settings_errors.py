@@ -8,14 +8,21 @@ node the path points at.
 import re
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-__all__ = ["YamlDocument", "format_validation_error", "loc_to_path", "read_yaml"]
+__all__ = [
+    "YamlDocument",
+    "allowed_keys",
+    "describe_error",
+    "format_validation_error",
+    "loc_to_path",
+    "read_yaml",
+]
 
 Loc = tuple[int | str, ...]
 
@@ -119,6 +126,7 @@ def format_validation_error(
     model: type[BaseModel],
     document: YamlDocument | None,
     extra: Sequence[str] = (),
+    hints: Mapping[str, str] | None = None,
 ) -> list[str]:
     """One ``path: reason (line N)`` line per problem, in document order. ``extra`` holds
     more ``path: reason`` lines found outside pydantic (cross-field checks)."""
@@ -133,7 +141,7 @@ def format_validation_error(
                 path = text.split(": ", 1)[0]
                 lines.append(_with_line(document, _path_to_loc(path), text))
             continue
-        text = f"{loc_to_path(loc) or '(top level)'}: {_reason(detail, model)}"
+        text = f"{loc_to_path(loc) or '(top level)'}: {_reason(detail, model, hints or {})}"
         lines.append(_with_line(document, loc, text))
     lines.sort(key=lambda item: item[0])
     return [text for _, text in lines]
@@ -146,27 +154,59 @@ def _with_line(document: YamlDocument | None, loc: Loc, text: str) -> tuple[int,
     return (line, f"{text} (line {line})")
 
 
-def _reason(detail: ErrorDetails, model: type[BaseModel]) -> str:
+_OWN_MESSAGES = frozenset({"expression", "settings", "trigger", "url"})
+"""Error types raised by auditflow's own validators: their message is already complete."""
+
+
+def describe_error(
+    detail: ErrorDetails,
+    *,
+    allowed: Sequence[str] = (),
+    hints: Mapping[str, str] | None = None,
+    unknown: str = "key",
+) -> str:
+    """A readable reason for one pydantic error (without its path).
+
+    ``allowed`` lists the valid keys where the error is an unknown key; ``hints`` maps a
+    regex pattern to what it means in words (``"letters, digits and '_'"``).
+    """
     kind = detail["type"]
-    loc = tuple(detail["loc"])
+    context: dict[str, Any] = dict(detail.get("ctx") or {})
     if kind == "missing":
         return "required but missing"
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, loc[:-1])
         suffix = f" (allowed: {', '.join(allowed)})" if allowed else ""
-        return f"unknown key{suffix}"
-    message = str(detail["msg"])
-    message = message.removeprefix("Value error, ")
-    if kind in ("expression", "settings", "trigger", "url"):
+        return f"unknown {unknown}{suffix}"
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    if kind in _OWN_MESSAGES:
         return message
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        message = "must not be empty"
+    elif kind == "too_short":
+        count = int(context.get("min_length", 1))
+        message = f"needs at least {count} entr{'y' if count == 1 else 'ies'}"
+    elif kind == "string_pattern_mismatch" and hints and context.get("pattern") in hints:
+        message = f"must be {hints[str(context['pattern'])]}"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = "should be a mapping of keys to values"
+    elif kind == "list_type":
+        message = "should be a list"
     shown = repr(detail.get("input"))
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"{message} (got {shown})"
 
 
-def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
-    """The field names of the model found at ``loc`` below ``model`` (empty if none)."""
+def _reason(detail: ErrorDetails, model: type[BaseModel], hints: Mapping[str, str]) -> str:
+    allowed: list[str] = []
+    if detail["type"] == "extra_forbidden":
+        allowed = allowed_keys(model, tuple(detail["loc"])[:-1])
+    return describe_error(detail, allowed=allowed, hints=hints)
+
+
+def allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The keys (aliases where set) of the model found at ``loc`` below ``model``; empty
+    when ``loc`` does not lead to a model."""
     current: Any = model
     for part in loc:
         current = _step(current, part)
@@ -174,7 +214,7 @@ def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
             return []
     current = _unwrap_optional(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return [field.alias or name for name, field in current.model_fields.items()]
     return []
 
 
@@ -189,8 +229,10 @@ def _unwrap_optional(annotation: Any) -> Any:
 def _step(annotation: Any, part: int | str) -> Any:
     annotation = _unwrap_optional(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        field = annotation.model_fields.get(str(part))
-        return field.annotation if field is not None else None
+        for name, field in annotation.model_fields.items():
+            if str(part) in (name, field.alias):
+                return field.annotation
+        return None
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is list and args:

@@ -23,6 +23,8 @@ def json_default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"Decimal {value} is not JSON")
         return str(value)
     if isinstance(value, set | frozenset):
         return sorted(value, key=repr)

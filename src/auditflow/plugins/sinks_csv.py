@@ -1,4 +1,5 @@
-"""Sink ``csv``: a header line, then one line per row.
+"""Sink ``csv``: a header line, then one line per row (RFC 4180: lines end with CRLF,
+and a value holding a delimiter, a quote, CR or LF is quoted).
 
 The columns are the ``fields`` option, or the keys of the first row written. A row
 missing a column gets an empty cell. A row with keys outside the columns is refused
@@ -9,6 +10,7 @@ left out (``extras: ignore``).
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -43,17 +45,22 @@ class CsvSinkOptions(PluginOptions):
 
 def cell(value: Any) -> str:
     """How a value is written to a csv cell: None -> empty, bools -> true / false,
-    datetime / date -> ISO, Decimal -> exact string, lists and dicts -> JSON."""
+    datetime / date -> ISO, Decimal -> exact string, lists and dicts -> JSON. NaN and
+    infinity raise ``ValueError`` (no reader could tell them from text)."""
+    if isinstance(value, str):
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float | Decimal):
+        if not value.is_finite() if isinstance(value, Decimal) else not math.isfinite(value):
+            raise ValueError(f"{value} cannot be written to csv")
+        return str(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, int | float | Decimal):
-        return str(value)
     return json_text(value)
 
 
@@ -83,7 +90,7 @@ class CsvSink(FileSink):
 
     def _line(self, values: list[str]) -> bytes:
         buffer = io.StringIO()
-        csv.writer(buffer, delimiter=self.delimiter, lineterminator="\n").writerow(values)
+        csv.writer(buffer, delimiter=self.delimiter, lineterminator="\r\n").writerow(values)
         return buffer.getvalue().encode(self.encoding)
 
     def preamble(self) -> bytes:
@@ -93,7 +100,7 @@ class CsvSink(FileSink):
         assert self.fields is not None
         columns, known = self.fields, set(self.fields)
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\n")
+        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\r\n")
         for number, row in enumerate(rows):
             if self.extras == "error" and not known.issuperset(row):
                 extra = [key for key in row if key not in known]
@@ -103,7 +110,12 @@ class CsvSink(FileSink):
                     f" (columns: {', '.join(columns)}); list them in `fields`, or set"
                     " `extras: ignore` to leave them out"
                 )
-            writer.writerow([cell(row.get(name)) for name in columns])
+            try:
+                writer.writerow([cell(row.get(name)) for name in columns])
+            except (TypeError, ValueError) as error:
+                raise PluginError(
+                    f"{self.where}: row {self.rows_written + number} cannot be written: {error}"
+                ) from None
         try:
             return buffer.getvalue().encode(self.encoding)
         except UnicodeEncodeError as error:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import sqlalchemy as sa
 from pydantic import Field
@@ -32,6 +32,9 @@ TABLE_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,62}$"
 
 
 class DatabaseSinkOptions(PluginOptions):
+    pattern_hints: ClassVar[dict[str, str]] = {
+        TABLE_NAME_PATTERN: "a letter or '_', then letters, digits and '_' (63 at most)"
+    }
     url: str = Field(min_length=1)
     """SQLAlchemy URL; a relative SQLite path resolves against the settings folder."""
     table: str = Field(pattern=TABLE_NAME_PATTERN)

@@ -28,7 +28,8 @@ class _FileSourceOptions(PluginOptions):
     """The file to read; relative to the settings file's folder."""
     row_schema: RowSchemaOptions = Field(alias="schema")
     """The declared row schema."""
-    encoding: str = "utf-8"
+    encoding: str = "utf-8-sig"
+    """Any Python codec; the default reads UTF-8 and skips a leading byte-order mark."""
 
 
 class CsvSourceOptions(_FileSourceOptions):
@@ -50,6 +51,8 @@ class _FileSource:
         self.encoding = encoding
         self.where = where
         self.model: type[BaseModel] = build_row_model(schema)
+        self._validator = self.model.__pydantic_validator__
+        self._serializer = self.model.__pydantic_serializer__
         self._open_files: list[IO[str]] = []
 
     def row_schema(self) -> dict[str, Any]:
@@ -82,7 +85,10 @@ class _FileSource:
 
     def _validate(self, index: int, data: Mapping[str, Any], raw: Any, line: int) -> SourceItem:
         try:
-            row = self.model.model_validate(data).model_dump(by_alias=True)
+            # the model's own validator and serializer: model_validate / model_dump minus
+            # their per-call wrappers (this runs once per row)
+            instance = self._validator.validate_python(data)
+            row = self._serializer.to_python(instance, by_alias=True)
         except ValidationError as error:
             reason = describe_errors(error, extra_policy=self.schema.extra_fields)
             return SourceItem(index=index, row=None, raw=raw, error=f"line {line}: {reason}")
@@ -151,6 +157,7 @@ class CsvSource(_FileSource):
     def _items(self, handle: IO[str], start: int) -> Iterator[SourceItem]:
         reader = csv.reader(handle, delimiter=self.delimiter)
         header, width, index, seen_header = self.header, len(self.header), 0, False
+        blank_is_none = [name for name in header if name in self.optional]
         while True:
             try:
                 values = next(reader)
@@ -181,7 +188,12 @@ class CsvSource(_FileSource):
                 )
                 continue
             raw = dict(zip(header, values, strict=True))
-            data = {k: (None if v == "" and k in self.optional else v) for k, v in raw.items()}
+            data: dict[str, Any] = raw
+            for name in blank_is_none:
+                if raw[name] == "":
+                    if data is raw:
+                        data = dict(raw)
+                    data[name] = None
             yield self._validate(position, data, raw, reader.line_num)
 
 

@@ -60,7 +60,7 @@ def make_input(folder: Path, rows: int) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["id", "customer", "country", "amount", "note"])
         for i in range(rows):
-            writer.writerow([i, f"c{rng.randint(1, 999):03d}", rng.choice("DE FR NL US".split()),
+            writer.writerow([i, f"c{rng.randint(1, 999):03d}", rng.choice(["DE", "FR", "NL", "US"]),
                              f"{rng.uniform(1, 1000):.2f}", rng.choice(["", "gift"])])  # fmt: skip
     (folder / "pipeline.yaml").write_text(SETTINGS, encoding="utf-8")
     return folder / "pipeline.yaml"
@@ -146,8 +146,9 @@ def main() -> None:
         "chunks of 1000 rows. Alternative: a plain loop inserting the same number of audit "
         "rows into one SQLite table with `executemany` (WAL, 10,000 rows per transaction).",
         "",
-        "| rows | what | seconds | rows/s | audit rows | audit rows/s | peak memory (MiB) |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| rows | what | seconds | rows/s | audit rows | audit rows/s | memory before the "
+        "run (MiB) | peak memory (MiB) |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for rows in args.rows:
         folder = WORK / str(rows)
@@ -160,13 +161,16 @@ def main() -> None:
             lines.append(
                 f"| {rows:,} | {name} | {m['seconds']:.1f} | {rows / m['seconds']:,.0f} | "
                 f"{m['audit_rows']:,} | {m['audit_rows'] / m['seconds']:,.0f} | "
-                f"{m['peak_mib']:.0f} |"
+                f"{m['import_mib']:.0f} | {m['peak_mib']:.0f} |"
             )
         print(lines[-2], lines[-1], sep="\n", flush=True)
     lines += [
         "",
-        "Peak memory of the auditflow run stays the same from the smallest to the largest "
-        "input: sink rows and audit records are written and committed per chunk.",
+        "Peak memory of the auditflow run does not grow with the number of rows: sink rows "
+        "and audit records are written and committed per chunk (here every 1000 rows). The "
+        "audit trail costs about 8 records per row (row, token, 4 node states, routing "
+        "event, outcome) plus RFC 8785 canonical JSON and SHA-256 of every source row; the "
+        "`executemany` loop is the floor for writing the same records, with no pipeline.",
     ]
     sys.path.insert(0, str(HERE))
     from report_section import write_section

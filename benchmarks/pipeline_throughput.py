@@ -27,7 +27,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "pipeline_throughput"
-COMMAND = "python benchmarks/pipeline_throughput.py --rows 50000 200000"
+COMMAND = ".venv/bin/python benchmarks/pipeline_throughput.py"  # default: --rows 50000 200000
 
 SETTINGS = """
 source:

@@ -15,41 +15,14 @@ import os
 import socket
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Engine, Integer, String, Table, bindparam, update
+from sqlalchemy import Engine, Table, update
 
 from auditflow.core.landscape import schema as s
-
-_PLAIN_TYPES = (Integer, String, Boolean)
-
-
-def _plain(table: Table) -> bool:
-    """True when no column needs SQLAlchemy's bind processing (ints, strings, booleans)."""
-    return all(isinstance(column.type, _PLAIN_TYPES) for column in table.columns)
-
-
-def _insert_many(connection: Connection, table: Table, records: list[dict[str, Any]]) -> None:
-    """``executemany`` of ``records`` (all with the same keys).
-
-    The per-token tables hold only ints, strings and booleans, which every DBAPI driver
-    takes as they are; for them the statement is compiled once and handed to the driver,
-    skipping SQLAlchemy's per-row parameter processing (the largest cost of a chunk).
-    Other tables go through the normal Core ``execute``.
-    """
-    if not _plain(table):
-        connection.execute(table.insert(), records)
-        return
-    compiled = table.insert().compile(dialect=connection.dialect, column_keys=list(records[0]))
-    if compiled.positional:
-        order = compiled.positiontup or []
-        connection.exec_driver_sql(
-            str(compiled), [tuple(record[key] for key in order) for record in records]
-        )
-    else:
-        connection.exec_driver_sql(str(compiled), records)
+from auditflow.core.landscape.bulk import Pending
 
 
 def utcnow() -> datetime:
@@ -69,35 +42,13 @@ class RunHeader:
     resumed_from: str | None = None
 
 
-@dataclass(slots=True)
-class _Pending:
-    inserts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    batch_updates: list[dict[str, Any]] = field(default_factory=list)
-    count: int = 0
-
-
-# Insert order inside a commit: parents before children.
-_ORDER: tuple[Table, ...] = (
-    s.rows,
-    s.tokens,
-    s.token_parents,
-    s.batches,
-    s.batch_members,
-    s.node_states,
-    s.routing_events,
-    s.token_outcomes,
-    s.artifacts,
-    s.checkpoints,
-)
-
-
 class LandscapeRecorder:
     """The audit trail of one run."""
 
     def __init__(self, engine: Engine, run_id: str) -> None:
         self.engine = engine
         self.run_id = run_id
-        self._pending = _Pending()
+        self._pending = Pending()
 
     # -- run, nodes, edges: written immediately --------------------------------------------
 
@@ -181,8 +132,7 @@ class LandscapeRecorder:
 
     def _add(self, table: Table, record: dict[str, Any]) -> None:
         record["run_id"] = self.run_id
-        self._pending.inserts.setdefault(table.name, []).append(record)
-        self._pending.count += 1
+        self._pending.add(table, record)
 
     @property
     def pending(self) -> int:
@@ -352,30 +302,11 @@ class LandscapeRecorder:
 
     def discard(self) -> None:
         """Drop everything pending (a chunk whose sinks may not have been written)."""
-        self._pending = _Pending()
+        self._pending = Pending()
 
     def commit(self) -> None:
         """Write everything pending in one transaction (one executemany per table)."""
-        pending, self._pending = self._pending, _Pending()
-        if not pending.count:
-            return
-        with self.engine.begin() as connection:
-            for table in _ORDER:
-                records = pending.inserts.get(table.name)
-                if records:
-                    _insert_many(connection, table, records)
-            if pending.batch_updates:
-                table = s.batches
-                statement = (
-                    update(table)
-                    .where(table.c.run_id == self.run_id)
-                    .where(table.c.batch_id == bindparam("b_batch_id"))
-                    .values(
-                        status=bindparam("b_status"),
-                        trigger=bindparam("b_trigger"),
-                        size=bindparam("b_size"),
-                        closed_at=bindparam("b_closed_at"),
-                        error=bindparam("b_error"),
-                    )
-                )
-                connection.execute(statement, pending.batch_updates)
+        pending, self._pending = self._pending, Pending()
+        if pending.count:
+            with self.engine.begin() as connection:
+                pending.write(connection, self.run_id)

@@ -66,7 +66,9 @@ def test_count_trigger_fires_when_the_buffer_fills(tmp_path: Path) -> None:
     results = [aggs.buffer(0, _token(i)) for i in range(1, 8)]
     assert released == [[1, 2, 3], [4, 5, 6]]
     assert [r.rows_succeeded for r in results] == [0, 0, 3, 0, 0, 3, 0]
-    assert aggs.state() == {"stats": {"batch_id": 3, "token_ids": [7]}}
+    assert aggs.state() == {
+        "stats": {"batch_id": 3, "opened_at": 0.0, "token_ids": [7], "rows": [{"x": 7}]}
+    }
     assert aggs.flush_all().rows_succeeded == 1
     assert released[-1] == [7]
 

@@ -6,6 +6,7 @@ import errno
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -204,3 +205,35 @@ def test_sigterm_stops_the_run_cleanly_with_exit_3(tmp_path: Path) -> None:
         status = connection.execute(select(s.runs.c.status)).scalar_one()
     engine.dispose()
     assert status == "interrupted"
+
+
+def test_the_progress_bar_shows_only_on_a_terminal(tmp_path: Path) -> None:
+    write_csv(tmp_path / "input.csv", numbered_rows(300))
+    write_pipeline(tmp_path, settings())
+    piped = auditflow(tmp_path, "run", "pipeline.yaml")
+    assert piped.returncode == 0 and piped.stderr == ""  # no terminal: no progress output
+
+    import pty
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "auditflow", "run", "pipeline.yaml"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+        env={**os.environ, "COLUMNS": "120", "TERM": "xterm"},
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert process.wait(timeout=120) == 0
+    assert b"rows " in shown  # the progress bar's row counter was drawn on the terminal

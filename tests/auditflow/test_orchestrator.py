@@ -3,6 +3,7 @@ random pipelines of passthrough transforms and gates that must conserve every ro
 
 from __future__ import annotations
 
+import json
 import signal
 import tempfile
 from pathlib import Path
@@ -144,7 +145,17 @@ def test_a_signal_stops_the_run_cleanly_as_interrupted(tmp_path: Path, signum: i
     run_record = q.get_run(engine, result.run_id)
     waiting = q.tokens_without_one_terminal(engine, result.run_id)
     counts = q.outcome_counts(engine, result.run_id)
+    with engine.connect() as connection:
+        last_checkpoint = connection.execute(
+            select(s.checkpoints.c.next_row_index, s.checkpoints.c.aggregation_state_json)
+            .where(s.checkpoints.c.run_id == result.run_id)
+            .order_by(s.checkpoints.c.sequence.desc())
+        ).first()
     engine.dispose()
+    assert last_checkpoint is not None and last_checkpoint[0] == 20
+    buffered = json.loads(last_checkpoint[1])["stats"]
+    assert buffered["token_ids"] == [19, 20, 21, 22]
+    assert [row["id"] for row in buffered["rows"]] == [16, 17, 18, 19]
     assert run_record is not None and run_record.status == "interrupted"
     assert waiting == [19, 20, 21, 22]  # rows 17-20 (ids 1-8, 10-17 went to batches 9, 18)
     assert counts == {"consumed_in_batch": 16, "completed": 2}

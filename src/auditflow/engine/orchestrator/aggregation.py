@@ -21,6 +21,7 @@ from typing import Any
 
 from auditflow.contracts.outcomes import RowOutcome
 from auditflow.contracts.plugins import BatchTransform
+from auditflow.core.canonical import normalise
 from auditflow.core.landscape import LandscapeRecorder
 from auditflow.engine import tokens as tk
 from auditflow.engine.orchestrator.types import EMPTY, AggregationFlushResult
@@ -108,9 +109,15 @@ class Aggregations:
         return result
 
     def state(self) -> dict[str, Any]:
-        """What is buffered, for a checkpoint: ``{name: {"batch_id", "token_ids"}}``."""
+        """What is buffered, for a checkpoint (resume restores the buffers from it):
+        ``{name: {"batch_id", "opened_at", "token_ids", "rows"}}``, rows as plain JSON data."""
         return {
-            spec.name: {"batch_id": buf.batch_id, "token_ids": [t.token_id for t in buf.tokens]}
+            spec.name: {
+                "batch_id": buf.batch_id,
+                "opened_at": buf.opened_at,
+                "token_ids": [t.token_id for t in buf.tokens],
+                "rows": [normalise(t.row) for t in buf.tokens],
+            }
             for spec, buf in zip(self.specs, self._buffers, strict=True)
             if buf.tokens
         }

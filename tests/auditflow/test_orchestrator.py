@@ -176,6 +176,7 @@ def test_a_sink_that_cannot_write_fails_the_run_and_keeps_the_trail(tmp_path: Pa
     record = q.get_run(engine, result.run_id)
     engine.dispose()
     assert record is not None and record.status == "failed" and record.error == result.error
+    assert_trail_matches(path, result)
 
 
 # -- random pipelines: rows are conserved ------------------------------------------------

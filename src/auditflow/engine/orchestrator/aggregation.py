@@ -21,7 +21,7 @@ from typing import Any
 
 from auditflow.contracts.outcomes import RowOutcome
 from auditflow.contracts.plugins import BatchTransform
-from auditflow.core.canonical import normalise
+from auditflow.core.canonical import normalise, stable_hash
 from auditflow.core.landscape import LandscapeRecorder
 from auditflow.engine import tokens as tk
 from auditflow.engine.orchestrator.types import EMPTY, AggregationFlushResult
@@ -158,7 +158,13 @@ class Aggregations:
         for row in outputs:
             token = tk.Token(self._token_ids.next(), None, dict(row))
             rec.token(token.token_id, None, spec.node_id, parents)
-            rec.node_state(token.token_id, spec.node_id, token.next_step(), "completed")
+            rec.node_state(
+                token.token_id,
+                spec.node_id,
+                token.next_step(),
+                "completed",
+                output_hash=stable_hash(token.row),
+            )
             released.append(token)
         result = AggregationFlushResult(rows_consumed_in_batch=len(members))
         return result + self._release(index, released) if released else result

@@ -194,6 +194,13 @@ def test_batch_stats_annotate_keeps_the_rows() -> None:
     ]
 
 
+def test_batch_stats_float_sums_do_not_depend_on_row_order() -> None:
+    values = [1e16, 1.0, -1e16, 1.0]
+    forward = stats(field="v").process_batch([{"v": v} for v in values])
+    backward = stats(field="v").process_batch([{"v": v} for v in reversed(values)])
+    assert forward[0]["sum"] == backward[0]["sum"] == 2.0
+
+
 def test_batch_stats_decimal_and_empty_cases() -> None:
     out = stats(field="v").process_batch([{"v": Decimal("1.10")}, {"v": 2}])
     assert out == [{"field": "v", "count": 2, "sum": Decimal("3.10"), "mean": Decimal("1.55")}]

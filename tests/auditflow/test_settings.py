@@ -188,6 +188,18 @@ def test_names_are_checked(tmp_path: Path) -> None:
     )
 
 
+def test_settings_are_strict_about_types(tmp_path: Path) -> None:
+    text = VALID.replace("trigger: {count: 50}", "trigger: {count: true}")
+    text = text.replace("name: big", "name: 7").replace("  high: {plugin", "  1: {plugin")
+    text += "checkpoint: {frequency: '10'}\n"
+    assert problems(tmp_path, text).errors == (
+        "gates[0].name: Input should be a valid string (got 7) (line 11)",
+        "aggregations[0].trigger.count: Input should be a valid integer (got True) (line 18)",
+        "sinks: the key 1 must be a string (quote it in YAML) (line 21)",
+        "checkpoint.frequency: Input should be a valid integer (got '10') (line 25)",
+    )
+
+
 def test_structure_errors_read_plainly(tmp_path: Path) -> None:
     error = problems(tmp_path, VALID.replace("sinks:\n  output", "sinks: []\nfoo:\n  output"))
     assert error.errors[0] == "sinks: should be a mapping of keys to values (got []) (line 19)"

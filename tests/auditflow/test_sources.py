@@ -151,6 +151,13 @@ def test_a_file_removed_before_reading(tmp_path: Path) -> None:
         list(source.read())
 
 
+def test_a_header_changed_under_the_source_is_refused(tmp_path: Path) -> None:
+    source = csv_source(tmp_path, "id,amount\n1,2\n")
+    (tmp_path / "data.csv").write_text("amount,id\n2,1\n")
+    with pytest.raises(PluginError, match=r"changed after the source was created \(was: id"):
+        list(source.read())
+
+
 def test_undecodable_bytes_name_the_encoding_option(tmp_path: Path) -> None:
     (tmp_path / "data.csv").write_bytes(b"id,amount\n1,2\n2,\xff\n")
     # refused when the source is created: the header read decodes the first block

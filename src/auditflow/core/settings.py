@@ -64,7 +64,7 @@ Name = Field(pattern=NAME_PATTERN, min_length=1, max_length=100)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
 
 
 class SourceSettings(_Strict):

@@ -141,6 +141,12 @@ def format_validation_error(
                 path = text.split(": ", 1)[0]
                 lines.append(_with_line(document, _path_to_loc(path), text))
             continue
+        if "[key]" in loc:  # a mapping key of the wrong type, e.g. `1:` for a sink name
+            cut = loc.index("[key]")
+            where = loc_to_path(loc[: cut - 1]) or "(top level)"
+            text = f"{where}: the key {loc[cut - 1]!r} must be a string (quote it in YAML)"
+            lines.append(_with_line(document, loc[:cut], text))
+            continue
         text = f"{loc_to_path(loc) or '(top level)'}: {_reason(detail, model, hints or {})}"
         lines.append(_with_line(document, loc, text))
     lines.sort(key=lambda item: item[0])

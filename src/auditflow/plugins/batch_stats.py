@@ -1,5 +1,6 @@
 """Batch transform ``batch_stats``: count, sum and mean of one field per batch."""
 
+import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -106,6 +107,10 @@ class BatchStats:
                 values = [float(v) for v in values]
             else:
                 values = [Decimal(v) for v in values]
-        total: Any = sum(values) if values else 0
+        total: Any
+        if any(isinstance(v, float) for v in values):
+            total = math.fsum(values)  # exactly rounded: the same whatever the row order
+        else:
+            total = sum(values) if values else 0
         mean = (total / len(values)) if values else None
         return {"count": count, "sum": total, "mean": mean}

@@ -33,11 +33,15 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"a value of type {type(value).__name__} cannot be written as JSON")
 
 
+_ENCODER = json.JSONEncoder(
+    default=json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+
+
 def json_text(value: Any) -> str:
-    """Compact JSON with the conversions of :func:`json_default`; no NaN / infinity."""
-    return json.dumps(
-        value, default=json_default, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
+    """Compact JSON with the conversions of :func:`json_default`; no NaN / infinity.
+    (One shared encoder: ``json.dumps`` with options builds a new one per call.)"""
+    return _ENCODER.encode(value)
 
 
 class FileSink:

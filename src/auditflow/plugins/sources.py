@@ -174,6 +174,11 @@ class CsvSource(_FileSource):
                 continue
             if not seen_header:
                 seen_header = True
+                if values != header:
+                    raise PluginError(
+                        f"{self.where}: the header of {self.path} changed after the source"
+                        f" was created (was: {', '.join(header)}; now: {', '.join(values)})"
+                    )
                 continue
             position, index = index, index + 1
             if position < start:

@@ -102,6 +102,8 @@ def run(settings: Path, db: str | None) -> None:
             result = orchestrator.run(on_row)
     except USER_ERRORS as error:
         fail(prefixed(settings, error))
+    except Exception as error:  # e.g. the audit database went away: a message, no traceback
+        fail(f"{settings}: the run could not be recorded: {type(error).__name__}: {error}")
     print_result(result)
     if result.status is RunStatus.FAILED:
         stderr.print(f"auditflow: run {result.run_id} failed: {result.error}", markup=False)
@@ -118,9 +120,7 @@ def validate(settings: Path) -> None:
         plugins = create_plugins(config.settings, config.base_dir)
     except USER_ERRORS as error:
         fail(prefixed(settings, error))
-    plugins.close()
-    for sink in plugins.sinks.values():
-        sink.close()
+    plugins.close_all()
     s = config.settings
     stdout.print(
         f"{settings}: valid ({len(s.transforms)} transforms, {len(s.gates)} gates, "

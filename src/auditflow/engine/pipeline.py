@@ -9,6 +9,7 @@ landscape and returns the node ids.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,15 @@ class Plugins:
     sinks: dict[str, SinkPlugin]
 
     def close(self) -> None:
-        """Close the source and the sinks (sink errors are the orchestrator's to report)."""
+        """Close the source (the orchestrator closes the sinks and reports their errors)."""
         self.source.close()
+
+    def close_all(self) -> None:
+        """Close the source and every sink, ignoring errors (a run that never started)."""
+        closers = [self.source.close, *(sink.close for sink in self.sinks.values())]
+        for close in closers:
+            with contextlib.suppress(Exception):  # nothing was written: best effort
+                close()
 
 
 def _transforms(items: list[TransformSettings], base: Path, where: str) -> list[RowTransform]:

@@ -79,21 +79,20 @@ class Orchestrator:
         settings = self.config.settings
         validate_routes(settings)
         plugins = pl.create_plugins(settings, self.config.base_dir)
-        engine = open_landscape(self.config.landscape_url)
+        try:
+            engine = open_landscape(self.config.landscape_url)
+        except Exception:
+            plugins.close_all()
+            raise
         top = pl.topology(settings)
-        recorder = LandscapeRecorder.begin_run(
-            engine,
-            RunHeader(
-                settings_json=canonical_json(settings.canonical()).decode("utf-8"),
-                settings_hash=stable_hash(settings.canonical()),
-                hash_version=HASH_VERSION,
-                topology_hash=stable_hash(top.as_data()),
-                source_schema_json=canonical_json(plugins.source.row_schema()).decode("utf-8"),
-                settings_path=str(self.config.settings_path or ""),
-            ),
-        )
-        self.run_id = recorder.run_id
-        ids = pl.register(recorder, top)
+        try:
+            recorder = LandscapeRecorder.begin_run(engine, self._header(plugins, top))
+            self.run_id = recorder.run_id
+            ids = pl.register(recorder, top)
+        except Exception:
+            plugins.close_all()
+            engine.dispose()
+            raise
         sinks = SinkWriter(
             {name: SinkNode(name, ids[("sink", name)], p) for name, p in plugins.sinks.items()}
         )
@@ -117,6 +116,17 @@ class Orchestrator:
             message = f"closing a sink failed: {problems[0]}"
             return RunResult.of(result.run_id, RunStatus.FAILED, run.committed, error=message)
         return result
+
+    def _header(self, plugins: pl.Plugins, top: pl.Topology) -> RunHeader:
+        settings = self.config.settings
+        return RunHeader(
+            settings_json=canonical_json(settings.canonical()).decode("utf-8"),
+            settings_hash=stable_hash(settings.canonical()),
+            hash_version=HASH_VERSION,
+            topology_hash=stable_hash(top.as_data()),
+            source_schema_json=canonical_json(plugins.source.row_schema()).decode("utf-8"),
+            settings_path=str(self.config.settings_path or ""),
+        )
 
 
 class _Run:

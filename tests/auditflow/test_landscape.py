@@ -134,3 +134,5 @@ def test_unknown_url_and_unusable_file_are_landscape_errors(tmp_path: Path) -> N
     bad.write_text("this is not sqlite " * 100)
     with pytest.raises(LandscapeError, match="cannot be opened"):
         open_landscape(sqlite_url(bad))
+    with pytest.raises(LandscapeError, match="cannot be opened"):
+        open_landscape(sqlite_url(bad / "below-a-file" / "audit.db"))

@@ -15,6 +15,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from auditflow.cli.explain import render
 from auditflow.core.landscape import queries as q
 from auditflow.core.landscape import schema as s
 from tests.auditflow.engine_support import (
@@ -160,6 +161,11 @@ def test_a_signal_stops_the_run_cleanly_as_interrupted(tmp_path: Path, signum: i
     assert waiting == [19, 20, 21, 22]  # rows 17-20 (ids 1-8, 10-17 went to batches 9, 18)
     assert counts == {"consumed_in_batch": 16, "completed": 2}
     assert signal.getsignal(signum) is not None  # handlers were restored
+    engine = landscape(path)
+    waiting_row = q.row_path(engine, result.run_id, 19)
+    engine.dispose()
+    assert waiting_row is not None
+    assert render(waiting_row)[-1] == "  outcome: none yet (buffered; the run did not finish)"
 
 
 def test_a_sink_that_cannot_write_fails_the_run_and_keeps_the_trail(tmp_path: Path) -> None:

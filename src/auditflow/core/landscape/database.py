@@ -75,7 +75,7 @@ def open_landscape(url: str, *, create: bool = True) -> Engine:
         else:
             with engine.connect() as connection:
                 connection.execute(select(landscape_info.c.value)).all()
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, OSError) as error:
         engine.dispose()
         raise LandscapeError(f"landscape at {url!r} cannot be opened: {error}") from error
     return engine

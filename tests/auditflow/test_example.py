@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
@@ -100,3 +101,35 @@ def test_explain_a_quarantined_a_routed_and_an_aggregated_row(example: Path) -> 
     assert "  outcome: consumed_in_batch (batch 1)" in aggregated
     assert aggregated[-1] == "  outcome: completed in sink summaries"
     assert any(line.startswith("token ") and "made by a batch" in line for line in aggregated)
+
+
+def _console_blocks(text: str) -> dict[str, list[str]]:
+    """``$ command`` -> the output lines shown under it in the docs' console blocks."""
+    blocks: dict[str, list[str]] = {}
+    for block in re.findall(r"```console\n(.*?)```", text, re.DOTALL):
+        command = None
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                command = line[2:]
+                blocks[command] = []
+            elif command is not None:
+                blocks[command].append(line)
+    return blocks
+
+
+def test_the_docs_show_what_the_example_really_prints(example: Path) -> None:
+    folder = example.parent
+    shown = _console_blocks((EXAMPLES.parent / "docs" / "auditflow.md").read_text("utf-8"))
+    done = auditflow(folder, "run", "orders.yaml")
+    run_id = done.stdout.split()[1]
+    documented_id = shown["auditflow run examples/orders.yaml"][0].split()[1]
+    assert done.stdout.splitlines() == [
+        line.replace(documented_id, run_id) for line in shown["auditflow run examples/orders.yaml"]
+    ]
+    for row in (36, 3, 0):
+        command = f"auditflow explain latest {row} --settings examples/orders.yaml"
+        expected = [line.replace(documented_id, run_id) for line in shown[command]]
+        if expected[-1] == "...":  # the docs cut a long output short
+            expected = expected[:-1]
+        real = auditflow(folder, "explain", run_id, str(row), "--settings", "orders.yaml")
+        assert real.stdout.splitlines()[: len(expected)] == expected

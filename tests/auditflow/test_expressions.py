@@ -65,6 +65,13 @@ def test_syntax_errors_have_a_position(text: str, position: str) -> None:
     assert str(error).startswith(f"{position}: "), str(error)
 
 
+@pytest.mark.parametrize(
+    ("text", "position"), [("1), (2", "1:2"), ("a > 1) or (b", "1:6"), ("[a]) + ([b]", "1:4")]
+)
+def test_text_cannot_close_the_wrapping_parenthesis(text: str, position: str) -> None:
+    assert str(rejected(text)) == f"{position}: unbalanced closing bracket"
+
+
 def test_statements_are_not_expressions() -> None:
     assert "not a valid expression" in str(rejected("import os"))
     assert "not a valid expression" in str(rejected("x = 1"))

@@ -317,3 +317,36 @@ def test_close_releases_an_unfinished_read(tmp_path: Path) -> None:
 def test_sources_satisfy_the_protocol(tmp_path: Path) -> None:
     assert isinstance(csv_source(tmp_path, "id,amount\n"), SourcePlugin)
     assert isinstance(jsonl_source(tmp_path, []), SourcePlugin)
+
+
+def test_row_schema_type_shapes_are_stable(tmp_path: Path) -> None:
+    # A resumed run rebuilds the row model from this stored schema: pin its shapes.
+    fields = {
+        "s": "str",
+        "i": "int",
+        "f": "float",
+        "b": "bool",
+        "t": "datetime",
+        "d": "date",
+        "m": "decimal",
+        "o": "int?",
+    }
+    (tmp_path / "t.csv").write_text(",".join(fields) + "\n")
+    source = create_source("csv", {"path": "t.csv", "schema": {"fields": fields}}, tmp_path)
+    schema = source.row_schema()
+    shapes = {
+        name: {k: v for k, v in spec.items() if k != "title"}
+        for name, spec in schema["properties"].items()
+    }
+    assert shapes == {
+        "s": {"type": "string"},
+        "i": {"type": "integer"},
+        "f": {"type": "number"},
+        "b": {"type": "boolean"},
+        "t": {"type": "string", "format": "date-time"},
+        "d": {"type": "string", "format": "date"},
+        "m": {"anyOf": [{"type": "number"}, {"type": "string"}]},
+        "o": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": None},
+    }
+    assert schema["required"] == ["s", "i", "f", "b", "t", "d", "m"]
+    assert list(schema["properties"]) == list(fields)

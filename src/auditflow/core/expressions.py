@@ -15,6 +15,8 @@ and attribute access by default, which is what must be impossible here).
 """
 
 import ast
+import io
+import tokenize
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,9 +87,32 @@ def compile_condition(text: str) -> Condition:
         ) from None
     except (RecursionError, MemoryError, ValueError) as error:
         raise ExpressionError(f"1:1: cannot parse the condition: {error}", line=1, col=1) from None
+    escape = _closes_the_wrapper(wrapped)
+    if escape is not None:
+        line, col = escape
+        raise ExpressionError(
+            f"{line}:{col}: unbalanced closing bracket", line=line, col=col
+        ) from None
     builder = ConditionBuilder(text.splitlines())
     try:
         evaluator = builder.build(tree.body)
     except RecursionError:
         raise ExpressionError("1:1: the condition is nested too deeply", line=1, col=1) from None
     return Condition(text=text, fields=frozenset(builder.fields), _evaluator=evaluator)
+
+
+def _closes_the_wrapper(wrapped: str) -> tuple[int, int] | None:
+    """Position (in the condition's own lines and 1-based columns) of a closing bracket
+    that would close the wrapping parenthesis early: ``1), (2`` parses as a tuple once
+    wrapped, but is not one expression as written."""
+    brackets = [
+        token
+        for token in tokenize.generate_tokens(io.StringIO(wrapped).readline)
+        if token.type == tokenize.OP and token.string in "()[]{}"
+    ]
+    depth = 0
+    for token in brackets[:-1]:  # the last one is the wrapper's own ")"
+        depth += 1 if token.string in "([{" else -1
+        if depth == 0:
+            return token.start[0] - 1, token.start[1] + 1
+    return None

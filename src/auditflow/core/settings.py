@@ -148,7 +148,7 @@ class AggregationSettings(_Strict):
     trigger: TriggerSettings
     output_mode: Literal["passthrough", "transform"] = "transform"
     """``transform``: the batch's outputs are new tokens and the inputs end
-    ``consumed_in_batch``; ``passthrough``: the input tokens carry on."""
+    ``consumed_in_batch``; ``passthrough``: the batch's own rows carry on unchanged."""
     transforms: list[TransformSettings] = Field(default_factory=list)
     """Run on what the aggregation releases, in order."""
     sink: str | None = None

@@ -22,8 +22,7 @@ class BatchStatsOptions(PluginOptions):
     """Fields to group by (a name or a list); one output row per group."""
     annotate: bool = False
     """False: one summary row per group. True: every input row, in order, with
-    ``batch_count``, ``batch_sum`` and ``batch_mean`` of its group added (for
-    ``output_mode: passthrough``)."""
+    ``batch_count``, ``batch_sum`` and ``batch_mean`` of its group added."""
 
     @field_validator("group_by", mode="before")
     @classmethod

@@ -127,6 +127,13 @@ def test_batches_are_opened_then_closed_and_explained(engine: Engine) -> None:
     assert run is not None and run.status == "completed" and run.ended_at is not None
 
 
+def test_reading_a_missing_trail_does_not_create_it(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    with pytest.raises(LandscapeError, match="no audit trail"):
+        open_landscape(sqlite_url(missing), create=False)
+    assert not missing.exists()
+
+
 def test_unknown_url_and_unusable_file_are_landscape_errors(tmp_path: Path) -> None:
     with pytest.raises(LandscapeError, match="nosuchdialect"):
         open_landscape("nosuchdialect://x")

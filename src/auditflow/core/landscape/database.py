@@ -51,6 +51,10 @@ def make_engine(url: str) -> Engine:
 def open_landscape(url: str, *, create: bool = True) -> Engine:
     """Open (and with ``create``, set up) the landscape at ``url``."""
     engine = make_engine(url)
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not create and database and database != ":memory:" and not Path(database).exists():
+        engine.dispose()  # connecting would create an empty file
+        raise LandscapeError(f"there is no audit trail at {url!r} (no such file)")
     try:
         if create:
             if engine.dialect.name == "sqlite":

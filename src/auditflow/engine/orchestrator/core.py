@@ -149,6 +149,8 @@ class _Run:
         self.topology_hash = stable_hash(top.as_data())
         self.totals = AggregationFlushResult()
         self.committed = self.totals
+        # Where the numbering starts: a fresh run from zero; resume (issue 4) will start
+        # from its last checkpoint's row index and sequence numbers.
         self.token_ids, self.batch_ids, self.checkpoints = Numbering(), Numbering(), Numbering()
         self.next_row = 0
 
@@ -192,7 +194,7 @@ class _Run:
         self, stop: _StopFlag, on_row: Progress | None
     ) -> tuple[RunStatus, AggregationFlushResult]:
         since_flush = 0
-        for item in self.plugins.source.read():
+        for item in self.plugins.source.read(self.next_row):
             if stop.signal is not None:
                 self.flush_chunk()
                 return RunStatus.INTERRUPTED, self.totals

@@ -14,6 +14,7 @@ import click
 from importgate import __version__
 from importgate.cli.check import check
 from importgate.cli.common import fail
+from importgate.cli.snapshot import snapshot
 from importgate.model import EXIT_COULD_NOT_RUN
 
 
@@ -24,6 +25,7 @@ def cli() -> None:
 
 
 cli.add_command(check)
+cli.add_command(snapshot)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from importlinter.contracts.protected import ProtectedContract
 from importlinter.domain.contract import Contract, ContractCheck
 
 from importgate.graph import LinkFactory
-from importgate.model import VIOLATIONS_KEY, Link, Violation
+from importgate.model import DETAILS_KEY, VIOLATIONS_KEY, Link, Violation
 
 
 def violations_of(
@@ -142,4 +142,7 @@ def details_of(check: ContractCheck) -> dict[str, Any]:
         details["cycle_breakers"] = [b.to_dict() for b in breakers]
     if check.ignored_import_count:
         details["ignored_import_count"] = check.ignored_import_count
+    extra = check.metadata.get(DETAILS_KEY)
+    if isinstance(extra, Mapping):
+        details.update(extra)
     return details

@@ -6,6 +6,7 @@ built, compared and serialised without touching a graph.
 
 from importgate.model.errors import EXIT_BROKEN, EXIT_COULD_NOT_RUN, EXIT_KEPT, CouldNotRun
 from importgate.model.results import (
+    DETAILS_KEY,
     VIOLATIONS_KEY,
     CheckResult,
     ContractResult,
@@ -15,6 +16,7 @@ from importgate.model.results import (
 )
 
 __all__ = [
+    "DETAILS_KEY",
     "EXIT_BROKEN",
     "EXIT_COULD_NOT_RUN",
     "EXIT_KEPT",

@@ -19,6 +19,13 @@ Any import-linter contract type may put ready-made violations in its
 instead of translating the metadata itself.
 """
 
+DETAILS_KEY = "importgate_details"
+"""Metadata key for a mapping of extra findings a contract type wants in ``details``.
+
+The mapping must be JSON-ready (strings, numbers, lists, mappings); importgate merges it
+into :attr:`ContractResult.details`.
+"""
+
 
 class ImportKind(enum.StrEnum):
     """Where an import statement sits, which decides when it runs."""
@@ -91,12 +98,26 @@ class Violation:
     that connects them, first link from ``importer``. Violations that are not about an
     import path (for example a module missing from an exhaustive layers contract) have
     an empty chain and say what is wrong in ``message``.
+
+    ``path`` and ``line_number`` locate a violation that is about a file rather than an
+    import (a module too long, a module that must not exist, a name no longer exported);
+    ``notes`` are extra lines that explain it (e.g. the slowest imports of a module).
     """
 
     importer: str | None
     imported: str | None
     chain: tuple[Link, ...] = ()
     message: str = ""
+    path: str | None = None
+    line_number: int | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def location(self) -> str | None:
+        """``path:LINE``, ``path`` or None."""
+        if self.path is None:
+            return None
+        return self.path if self.line_number is None else f"{self.path}:{self.line_number}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +125,9 @@ class Violation:
             "imported": self.imported,
             "message": self.message,
             "chain": [link.to_dict() for link in self.chain],
+            "path": self.path,
+            "line_number": self.line_number,
+            "notes": list(self.notes),
         }
 
 

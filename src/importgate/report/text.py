@@ -25,6 +25,10 @@ def _contract_label(contract: ContractResult, text: Text, style: str = "") -> No
 def _violation(violation: Violation, text: Text) -> None:
     if violation.message:
         text.append(f"  {violation.message}\n", style="bold")
+    if violation.location:
+        text.append(f"      {violation.location}\n", style="cyan")
+    for note in violation.notes:
+        text.append(f"      {note}\n")
     for link in violation.chain:
         text.append(f"    {link.importer} -> {link.imported}\n")
         text.append(f"      {link.describe()}\n", style="cyan")

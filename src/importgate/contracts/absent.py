@@ -17,6 +17,8 @@ Python would find it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import grimp
 from importlinter import Contract, ContractCheck, fields
 from importlinter.application import contract_utils
@@ -87,5 +89,12 @@ def _modules_on_disk(graph: grimp.ImportGraph, locator: ModuleLocator) -> dict[s
             else:
                 continue
             if module not in graph.modules:
-                found[module] = locator.display_path(module) or entry.as_posix()
+                found[module] = locator.display_path(module) or _relative(entry)
     return found
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

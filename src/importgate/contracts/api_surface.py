@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,19 +106,9 @@ def _resolve_member(module: str, member: Any, path: str | None) -> Name:
     return Name(name, target.path, True, path=path, line_number=line)
 
 
-def load_surface(module: str) -> Surface:
-    """Read ``module`` statically; raise ``ValueError`` when it cannot be found or read."""
-    search = [os.getcwd(), *sys.path]
+def _load(loader: griffe.GriffeLoader, module: str) -> Any:
     try:
-        with griffe.logger.disable():
-            loaded = griffe.load(
-                module,
-                search_paths=search,
-                try_relative_path=False,
-                allow_inspection=False,
-                resolve_aliases=True,
-                resolve_external=False,
-            )
+        return loader.load(module, try_relative_path=False)
     except ModuleNotFoundError as error:
         raise ValueError(
             f"Module '{module}' cannot be found (searched the working directory and "
@@ -127,6 +118,35 @@ def load_surface(module: str) -> Surface:
         raise ValueError(f"Module '{module}' cannot be read: {error or 'not found'}.") from error
     except SyntaxError as error:
         raise ValueError(f"Module '{module}' cannot be parsed: {error}.") from error
+
+
+def load_surfaces(modules: Sequence[str]) -> dict[str, Surface]:
+    """Read ``modules`` statically, sharing one loader (a package is parsed once).
+
+    Raises ``ValueError`` naming the module that cannot be found or read.
+    """
+    loader = griffe.GriffeLoader(search_paths=[os.getcwd(), *sys.path], allow_inspection=False)
+    with griffe.logger.disable():
+        # Load each top-level package once (with all its submodules), then pick modules.
+        tops = {top: _load(loader, top) for top in dict.fromkeys(m.split(".")[0] for m in modules)}
+        loader.resolve_aliases(implicit=False, external=False)
+    surfaces = {}
+    for module in modules:
+        top, _, rest = module.partition(".")
+        try:
+            obj = tops[top][rest] if rest else tops[top]
+        except (KeyError, ValueError):
+            raise ValueError(f"Module '{module}' cannot be found in package '{top}'.") from None
+        surfaces[module] = _surface(module, obj)
+    return surfaces
+
+
+def load_surface(module: str) -> Surface:
+    """One module's surface (see :func:`load_surfaces`)."""
+    return load_surfaces([module])[module]
+
+
+def _surface(module: str, loaded: Any) -> Surface:
     if not loaded.is_module:
         raise ValueError(f"'{module}' is not a module but a {loaded.kind.value}.")
     path = _relative(loaded.filepath if isinstance(loaded.filepath, Path) else None)

@@ -33,7 +33,7 @@ from importgate.contracts.common import render_violations
 from importgate.model import DETAILS_KEY, VIOLATIONS_KEY, Violation
 
 if TYPE_CHECKING:
-    from importgate.contracts.api_surface import Name
+    from importgate.contracts.api_surface import Name, Surface
 
 
 class Source(enum.Enum):
@@ -56,21 +56,28 @@ class PublicApiContract(Contract):
         violations: list[Violation] = []
         warnings: list[str] = []
         details: dict[str, object] = {}
-        for module in self.modules:  # type: ignore[attr-defined]
-            found, added, summary = self._check_module(module.name)
+        # griffe takes ~70 ms to import: only pay for it when this contract runs.
+        from importgate.contracts import api_surface
+
+        names = [module.name for module in self.modules]  # type: ignore[attr-defined]
+        surfaces = api_surface.load_surfaces(names)
+        for module in names:
+            found, added, summary = self._check_module(surfaces[module])
             violations.extend(found)
             warnings.extend(added)
-            details[module.name] = summary
+            details[module] = summary
         return ContractCheck(
             kept=not violations,
             warnings=warnings,
             metadata={VIOLATIONS_KEY: violations, DETAILS_KEY: {"public_api": details}},
         )
 
-    def _check_module(self, module: str) -> tuple[list[Violation], list[str], dict[str, object]]:
-        # griffe takes ~70 ms to import: only pay for it when this contract runs.
+    def _check_module(
+        self, surface: Surface
+    ) -> tuple[list[Violation], list[str], dict[str, object]]:
         from importgate.contracts import api_surface
 
+        module = surface.module
         directory = cast("str | None", self.snapshot_dir) or api_surface.DEFAULT_SNAPSHOT_DIR
         snapshot_file = api_surface.snapshot_path(directory, module)
         source = cast(Source, self.source)
@@ -82,7 +89,6 @@ class PublicApiContract(Contract):
                 f"No public-API snapshot {snapshot_file} for {module}; "
                 f"create it with 'importgate snapshot {module}' and commit it."
             )
-        surface = api_surface.load_surface(module)
         if use_snapshot:
             promised = api_surface.read_snapshot(snapshot_file)
             basis = snapshot_file.as_posix()

@@ -44,13 +44,13 @@ def snapshot_public_api(modules: Sequence[str], directory: str) -> list[Recorded
 
     _cwd_on_path()
     recorded = []
-    for module in modules:
-        try:
-            surface = api_surface.load_surface(module)
-        except ValueError as error:
-            raise CouldNotRun(
-                str(error), hint="Pass a module importable from the working directory."
-            ) from error
+    try:
+        surfaces = api_surface.load_surfaces(modules)
+    except ValueError as error:
+        raise CouldNotRun(
+            str(error), hint="Pass a module importable from the working directory."
+        ) from error
+    for module, surface in surfaces.items():
         try:
             path = api_surface.write_snapshot(surface, directory)
         except OSError as error:

@@ -80,6 +80,27 @@ def test_ratio_against_recorded_baseline(project):
     assert "slowest imports" in lint.stdout
 
 
+def test_cpu_clock_ignores_sleeping_but_not_work(project):
+    files = dict(FILES)
+    files["app/busy.py"] = """
+        import time
+
+        end = time.process_time() + 0.3
+        while time.process_time() < end:
+            pass
+        """
+    options = ("modules =", "    app.slow", "    app.busy", "clock = cpu", "max_ms = 150")
+    run = run_cli(project(files, config(*options, "runs = 1")), "check", "--format", "json")
+    assert run.returncode == 1, run.stderr
+    [result] = run.json["contracts"]
+    [violation] = result["violations"]
+    assert violation["importer"] == "app.busy"
+    assert "ms of CPU" in violation["message"]
+    slept = result["details"]["import_time"]["app.slow"]
+    assert slept["clock"] == "cpu"
+    assert slept["median_ms"] < 150 <= slept["wall_runs_ms"][0]
+
+
 def test_failing_and_hanging_imports_break_the_contract_with_the_error(project):
     options = ("modules =", "    app.broken", "    app.hangs", "runs = 1", "timeout = 1")
     root = project(FILES, config(*options))

@@ -19,6 +19,9 @@ from pathlib import Path
 
 DEFAULT_BASELINE_FILE = "contracts/import_time.json"
 _MARKER = "importgate-import-time-start"
+_CPU = "importgate-import-cpu-ms"
+WALL = "wall"
+CPU = "cpu"
 
 
 class ProbeFailed(Exception):
@@ -46,12 +49,22 @@ class Entry:
 class Measurement:
     module: str
     runs_ms: tuple[float, ...]
+    """Wall-clock time of ``import MODULE`` in each run (from ``-X importtime``)."""
+    cpu_runs_ms: tuple[float, ...]
+    """CPU time of the same statement (``time.process_time``): what the import itself
+    costs, without the time spent waiting for a busy machine or sleeping."""
     slowest: tuple[Entry, ...]
     """The modules with the largest self time, from the median run."""
 
+    def runs(self, clock: str) -> tuple[float, ...]:
+        return self.cpu_runs_ms if clock == CPU else self.runs_ms
+
+    def median(self, clock: str) -> float:
+        return statistics.median(self.runs(clock))
+
     @property
     def median_ms(self) -> float:
-        return statistics.median(self.runs_ms)
+        return self.median(WALL)
 
 
 def parse(stderr: str) -> list[Entry]:
@@ -86,8 +99,12 @@ def total_ms(entries: list[Entry]) -> float:
     return sum(entry.cumulative_ms for entry in entries if entry.depth == outer)
 
 
-def _run_once(module: str, timeout: float) -> list[Entry]:
-    code = f"import sys; print({_MARKER!r}, file=sys.stderr, flush=True); import {module}"
+def _run_once(module: str, timeout: float) -> tuple[list[Entry], float]:
+    code = (
+        f"import sys, time; print({_MARKER!r}, file=sys.stderr, flush=True); "
+        f"_cpu = time.process_time(); import {module}; "
+        f"print({_CPU!r}, (time.process_time() - _cpu) * 1000, file=sys.stderr)"
+    )
     env = {key: value for key, value in os.environ.items() if key != "PYTHONSAFEPATH"}
     try:
         completed = subprocess.run(
@@ -104,33 +121,44 @@ def _run_once(module: str, timeout: float) -> list[Entry]:
     except OSError as error:
         raise ProbeFailed(f"could not start {sys.executable}: {error}") from None
     if completed.returncode != 0:
+        cwd = os.getcwd() + os.sep
         lines = [
-            line
+            line.replace(cwd, "")
             for line in completed.stderr.splitlines()
-            if not line.startswith("import time:") and line != _MARKER
+            if not line.startswith(("import time:", "Traceback (most recent call last)"))
+            and line != _MARKER
+            and 'File "<string>"' not in line
         ]
         reason = lines[-1] if lines else f"exit code {completed.returncode}"
         raise ProbeFailed(f"import {module} failed: {reason}", tuple(lines[-7:-1]))
-    return parse(completed.stderr)
+    cpu = [line for line in completed.stderr.splitlines() if line.startswith(_CPU)]
+    cpu_ms = float(cpu[-1].split()[-1]) if cpu else 0.0
+    return parse(completed.stderr), cpu_ms
 
 
 def measure(module: str, runs: int, timeout: float, top: int = 10) -> Measurement:
     """Import ``module`` ``runs`` times, each in a fresh interpreter."""
     results = [_run_once(module, timeout) for _ in range(runs)]
-    totals = [total_ms(entries) for entries in results]
+    totals = [total_ms(entries) for entries, _ in results]
     median_run = sorted(range(runs), key=lambda index: totals[index])[(runs - 1) // 2]
-    slowest = sorted(results[median_run], key=lambda e: (-e.self_ms, e.module))[:top]
-    return Measurement(module, tuple(round(t, 1) for t in totals), tuple(slowest))
+    slowest = sorted(results[median_run][0], key=lambda e: (-e.self_ms, e.module))[:top]
+    return Measurement(
+        module,
+        tuple(round(t, 1) for t in totals),
+        tuple(round(cpu, 1) for _, cpu in results),
+        tuple(slowest),
+    )
 
 
-def read_baseline(path: Path) -> dict[str, float]:
-    """Module -> recorded median ms; an absent file is an empty baseline."""
+def read_baseline(path: Path, clock: str = WALL) -> dict[str, float]:
+    """Module -> recorded median ms for ``clock``; an absent file is an empty baseline."""
     if not path.is_file():
         return {}
+    key = "median_cpu_ms" if clock == CPU else "median_ms"
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         modules = document["modules"]
-        return {str(name): float(entry["median_ms"]) for name, entry in modules.items()}
+        return {str(name): float(entry[key]) for name, entry in modules.items() if key in entry}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise ValueError(
             f"Import-time baseline {path} cannot be read ({error!r}); re-create it with "
@@ -151,11 +179,13 @@ def write_baseline(path: Path, measurements: list[Measurement]) -> None:
     for measurement in measurements:
         modules[measurement.module] = {
             "median_ms": round(measurement.median_ms, 1),
+            "median_cpu_ms": round(measurement.median(CPU), 1),
             "runs": len(measurement.runs_ms),
             "python": sys.version.split()[0],
         }
     document["note"] = (
-        "Median time of 'import MODULE' in a fresh interpreter, written by "
+        "Median wall-clock (median_ms) and CPU (median_cpu_ms) time of 'import MODULE' "
+        "in a fresh interpreter, written by "
         "'importgate snapshot --import-time'. Read by the import_time contract (max_ratio)."
     )
     path.parent.mkdir(parents=True, exist_ok=True)

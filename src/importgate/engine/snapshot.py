@@ -88,8 +88,8 @@ def snapshot_import_time(
         Recorded(
             m.module,
             path.as_posix(),
-            f"median {m.median_ms:.1f} ms of {len(m.runs_ms)} runs "
-            f"({', '.join(f'{r:g}' for r in m.runs_ms)})",
+            f"median {m.median_ms:.1f} ms wall, {m.median(probe.CPU):.1f} ms CPU, "
+            f"of {len(m.runs_ms)} runs ({', '.join(f'{r:g}' for r in m.runs_ms)} ms wall)",
         )
         for m in measurements
     ]

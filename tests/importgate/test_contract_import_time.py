@@ -121,3 +121,12 @@ def test_bad_options_exit_2(project):
         run = run_cli(root, "check")
         assert run.returncode == 2, run.stdout
         assert "Contract 'c'" in run.stderr and f"{field}:" in run.stderr
+
+
+def test_snapshot_of_a_failing_import_writes_nothing_and_exits_2(project):
+    root = project(FILES, config("modules = app.fast"))
+    run = run_cli(root, "snapshot", "--import-time", "--runs", "1", "app.fast", "app.broken")
+    assert run.returncode == 2
+    assert "Cannot record the import time of app.broken" in run.stderr
+    assert "No module named 'app.does_not_exist'" in run.stderr
+    assert not (root / "contracts/import_time.json").exists()

@@ -119,7 +119,7 @@ def test_all_mode_without_snapshot(project):
     run = run_cli(root, "check", "--format", "json")
     assert run.returncode == 1
     [violation] = run.json["contracts"][0]["violations"]
-    assert violation["message"] == "app.api.Circle was removed (listed in __all__)"
+    assert violation["message"] == "app.api.Circle is listed in __all__ but not defined or imported"
     assert (violation["path"], violation["line_number"]) == ("app/api/__init__.py", 3)
 
 
@@ -140,3 +140,23 @@ def test_bad_source_option_exits_2(project):
     run = run_cli(project(API, config), "check")
     assert run.returncode == 2
     assert "Contract 'c'" in run.stderr and "source:" in run.stderr
+
+
+def test_wildcard_re_exports_follow_the_submodules_all(project):
+    files = {
+        "app/__init__.py": "",
+        "app/api/__init__.py": 'from .impl import *\n\n__all__ = ["shown", "hidden"]\n',
+        "app/api/impl.py": """
+            __all__ = ["shown"]
+
+            def shown(): pass
+
+            def hidden(): pass
+            """,
+    }
+    config = ini(BASE, contract("public_api", "modules = app.api", "source = all"))
+    run = run_cli(project(files, config), "check", "--format", "json")
+    assert run.returncode == 1, run.stderr
+    [violation] = run.json["contracts"][0]["violations"]
+    # `from .impl import *` brings only impl.__all__, as Python does: `hidden` is missing.
+    assert violation["message"] == "app.api.hidden is listed in __all__ but not defined or imported"

@@ -112,8 +112,10 @@ class PublicApiContract(Contract):
             message = resolved.problem
             if recorded is not None and recorded in targets and name not in current:
                 message = f"{module}.{name} was renamed to {targets[recorded]} ({recorded})"
-            elif name not in surface.names:
+            elif name not in surface.names and use_snapshot:
                 message = f"{module}.{name} was removed (listed in {basis})"
+            elif name not in surface.names:
+                message = f"{module}.{name} is listed in __all__ but not defined or imported"
             violations.append(self._violation(module, resolved, message))
         for name, resolved in sorted(current.items()):
             if name not in promised and not resolved.importable:

@@ -18,6 +18,7 @@ from importgate.cli.common import fail
 from importgate.cli.diff import diff
 from importgate.cli.graph import graph
 from importgate.cli.init import init
+from importgate.cli.snapshot import snapshot
 from importgate.model import EXIT_COULD_NOT_RUN
 
 
@@ -32,6 +33,7 @@ cli.add_command(graph)
 cli.add_command(baseline)
 cli.add_command(init)
 cli.add_command(diff)
+cli.add_command(snapshot)
 
 
 def main() -> None:

@@ -146,7 +146,8 @@ def contract_options_error(
     label = f"'{contract_id}'" if contract_id else f"'{name}'"
     return CouldNotRun(
         f"Contract {label} in {_where(config_file)} has invalid options: {problems}",
-        hint="Fix the contract's section; see import-linter's documentation for its type.",
+        hint="Fix the contract's section; see import-linter's documentation for its type "
+        "(importgate's own types are described in its docs/contracts.md).",
     )
 
 

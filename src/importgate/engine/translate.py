@@ -19,7 +19,7 @@ from importlinter.contracts.protected import ProtectedContract
 from importlinter.domain.contract import Contract, ContractCheck
 
 from importgate.graph import LinkFactory
-from importgate.model import VIOLATIONS_KEY, Link, Violation
+from importgate.model import DETAILS_KEY, VIOLATIONS_KEY, Link, Violation
 
 
 def violations_of(
@@ -145,4 +145,7 @@ def details_of(check: ContractCheck) -> dict[str, Any]:
         details["ignored_kind_import_count"] = ignored_kinds
     if check.ignored_import_count:
         details["ignored_import_count"] = check.ignored_import_count
+    extra = check.metadata.get(DETAILS_KEY)
+    if isinstance(extra, Mapping):
+        details.update(extra)
     return details

@@ -15,6 +15,7 @@ from importgate.model.diagram import (
 )
 from importgate.model.errors import EXIT_BROKEN, EXIT_COULD_NOT_RUN, EXIT_KEPT, CouldNotRun
 from importgate.model.results import (
+    DETAILS_KEY,
     VIOLATIONS_KEY,
     CheckResult,
     ContractResult,
@@ -24,6 +25,7 @@ from importgate.model.results import (
 )
 
 __all__ = [
+    "DETAILS_KEY",
     "EXIT_BROKEN",
     "EXIT_COULD_NOT_RUN",
     "EXIT_KEPT",

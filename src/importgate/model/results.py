@@ -26,6 +26,13 @@ Any import-linter contract type may put ready-made violations in its
 instead of translating the metadata itself.
 """
 
+DETAILS_KEY = "importgate_details"
+"""Metadata key for a mapping of extra findings a contract type wants in ``details``.
+
+The mapping must be JSON-ready (strings, numbers, lists, mappings); importgate merges it
+into :attr:`ContractResult.details`.
+"""
+
 
 class ImportKind(enum.StrEnum):
     """Where an import statement sits, which decides when it runs."""
@@ -98,6 +105,10 @@ class Violation:
     that connects them, first link from ``importer``. Violations that are not about an
     import path (for example a module missing from an exhaustive layers contract) have
     an empty chain and say what is wrong in ``message``.
+
+    ``path`` and ``line_number`` locate a violation that is about a file rather than an
+    import (a module too long, a module that must not exist, a name no longer exported);
+    ``notes`` are extra lines that explain it (e.g. the slowest imports of a module).
     """
 
     importer: str | None
@@ -108,6 +119,9 @@ class Violation:
     """Set by the check: see :meth:`fingerprint_for`."""
     baseline: str | None = None
     """A :class:`BaselineStatus` when a baseline file is in use, else None."""
+    path: str | None = None
+    line_number: int | None = None
+    notes: tuple[str, ...] = ()
 
     def fingerprint_for(self, contract: str) -> str:
         """A short hash naming this violation of ``contract``, free of line numbers.
@@ -131,6 +145,13 @@ class Violation:
         """True unless a live baseline entry tolerates this violation."""
         return self.baseline != BaselineStatus.BASELINED
 
+    @property
+    def location(self) -> str | None:
+        """``path:LINE``, ``path`` or None."""
+        if self.path is None:
+            return None
+        return self.path if self.line_number is None else f"{self.path}:{self.line_number}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "importer": self.importer,
@@ -139,6 +160,9 @@ class Violation:
             "chain": [link.to_dict() for link in self.chain],
             "fingerprint": self.fingerprint,
             "baseline": self.baseline,
+            "path": self.path,
+            "line_number": self.line_number,
+            "notes": list(self.notes),
         }
 
 

@@ -101,10 +101,13 @@ def primary_link(violation: Violation, contract: ContractResult | None = None) -
 def violation_location(
     result: CheckResult, contract: ContractResult, violation: Violation
 ) -> Location | None:
-    """Where to show ``violation``: its first import, else the contract's configuration."""
+    """Where to show ``violation``: its first import, else the file it is about (a module
+    too long, one that must not exist), else the contract's configuration."""
     link = primary_link(violation, contract)
     if link is not None and link.path is not None:
         return Location(relative_path(link.path), link.line_number)
+    if violation.path is not None:
+        return Location(relative_path(violation.path), violation.line_number)
     return config_location(result, contract)
 
 

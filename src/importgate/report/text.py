@@ -32,6 +32,10 @@ def _violation(violation: Violation, text: Text) -> None:
         text.append("  expired in the baseline: ", style="red")
     if violation.message:
         text.append(f"  {violation.message}\n", style="bold")
+    if violation.location:
+        text.append(f"      {violation.location}\n", style="cyan")
+    for note in violation.notes:
+        text.append(f"      {note}\n")
     for link in violation.chain:
         text.append(f"    {link.importer} -> {link.imported}\n")
         text.append(f"      {link.describe()}\n", style="cyan")

@@ -21,7 +21,8 @@ REPO = Path(__file__).resolve().parents[2]
 def _auditflow_contracts(config: str) -> str:
     """The repository's auditflow contracts, renamed to the copy."""
     sections = re.split(r"(?m)^(?=\[)", config)
-    kept = [part for part in sections if part.startswith("[importlinter:contract:auditflow")]
+    wanted = ("auditflow-layers", "auditflow-orchestrator-layers", "auditflow-acyclic")
+    kept = [part for part in sections if any(f"contract:{w}]" in part for w in wanted)]
     assert len(kept) == 3, "expected the auditflow layers, orchestrator and acyclic contracts"
     return "".join(kept).replace("auditflow", "afcopy")
 

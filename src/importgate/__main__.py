@@ -122,8 +122,19 @@ def _git(args: Sequence[str]) -> bytes | None:
         except (OSError, subprocess.SubprocessError):
             return None
         return done.stdout if done.returncode == 0 else None
-    read_end, write_end = os.pipe()
+    try:
+        return _spawn_git(args)
+    except OSError:  # no git on PATH, out of file descriptors...
+        return None
+
+
+def _spawn_git(args: Sequence[str]) -> bytes | None:
     devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        os.close(devnull)
+        raise
     try:
         pid = os.posix_spawnp(
             "git",
@@ -135,9 +146,9 @@ def _git(args: Sequence[str]) -> bytes | None:
                 (os.POSIX_SPAWN_DUP2, devnull, 2),
             ],
         )
-    except OSError:  # no git on PATH, among others
+    except OSError:
         os.close(read_end)
-        return None
+        raise
     finally:
         os.close(write_end)
         os.close(devnull)
@@ -146,7 +157,7 @@ def _git(args: Sequence[str]) -> bytes | None:
         while chunk := os.read(read_end, 1 << 16):
             chunks.append(chunk)
     finally:
-        os.close(read_end)
+        os.close(read_end)  # first: a git still writing gets SIGPIPE, never blocks the wait
         _, status = os.waitpid(pid, 0)
     return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
 

@@ -54,6 +54,11 @@ def github_lines(reports: Reports, kind: str) -> list[str]:
     return [line for line in reports.text("github").splitlines() if line.startswith(f"::{kind}")]
 
 
+def red_arrows(markdown: str) -> list[str]:
+    """The Mermaid edges drawn as breaking a contract (``==>``, red)."""
+    return re.findall(r"^\s+(\w+ ==>\|\"\d+\"\| \w+)$", markdown, re.M)
+
+
 def located(result: dict) -> tuple[str, int]:
     physical = result["locations"][0]["physicalLocation"]
     return physical["artifactLocation"]["uri"], physical["region"]["startLine"]
@@ -94,6 +99,7 @@ def test_violation_kept_by_the_baseline_fails_no_format(legacy):
     assert "| 🟡 | shop layers (`layers`) | `layers` | 0 | 1 |" in markdown
     assert "### 🟡 Baselined: 1" in markdown
     assert "### ❌" not in markdown
+    assert "```mermaid" in markdown and red_arrows(markdown) == []
 
 
 def test_new_violation_fails_every_format_beside_the_baselined_one(legacy):
@@ -125,6 +131,7 @@ def test_new_violation_fails_every_format_beside_the_baselined_one(legacy):
     assert "| ❌ | shop layers (`layers`) | `layers` | 1 | 1 |" in markdown
     broken = markdown.split("### ❌ shop layers", 1)[1].split("###", 1)[0]
     assert "shop/mid.py#L2" in broken and "shop/low.py" not in broken
+    assert red_arrows(markdown) == ['m_shop_mid ==>|"1"| m_shop_high']
 
 
 def test_stale_entry_fails_every_format_at_its_line(legacy):
@@ -190,4 +197,5 @@ def test_expired_entry_fails_every_format_at_the_import_and_at_its_line(project)
     markdown = reports.text("markdown")
     assert markdown.startswith("## ❌ importgate: 1 of 1 contracts broken")
     assert "_(its baseline entry has expired)_" in markdown
+    assert red_arrows(markdown) == ['m_shop_low ==>|"1"| m_shop_high']
     assert f"({where[0]}#L{where[1]}): entry expired on 2000-01-31" in markdown

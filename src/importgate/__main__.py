@@ -7,18 +7,23 @@ graph and checking every contract costs far more than reading those files, and m
 commits do not touch an import. So, before anything heavy is imported (grimp and
 import-linter are never loaded here), we ask git:
 
-* which files differ from ``HEAD`` (``git diff --name-status HEAD``, limited to the
-  working directory, from which the configuration is read): a new, deleted or
-  renamed ``.py`` file, or a changed configuration file (``.importlinter``,
-  ``setup.cfg``, ``pyproject.toml``, ``--config FILE``, anything under ``contracts/``),
-  means the full check runs;
+* which files differ from ``HEAD``, limited to the working directory, from which the
+  configuration is read: a new, deleted or renamed ``.py`` file, or a changed
+  configuration file (``.importlinter``, ``setup.cfg``, ``pyproject.toml``,
+  ``--config FILE``, anything under ``contracts/``), means the full check runs;
 * for each given ``.py`` file that changed, the set of its import statements, as
-  ``(module, names, level, kind)`` read with :mod:`ast`, against ``HEAD``'s version
-  (one ``git cat-file --batch`` for all of them). Any difference means the full check.
+  ``(module, names, level, kind)`` read from its syntax tree, against ``HEAD``'s
+  version. Any difference means the full check.
 
-Anything unexpected (no git, not a repository, no ``HEAD`` yet, a file that does not
-parse) also means the full check: the fast path may only ever skip work, never hide a
-result.
+Both answers come from one git process, ``git diff --raw -p -U0 HEAD``: the raw part
+lists the changed files, the patch gives ``HEAD``'s version of each given file back from
+the file on disk (every line the patch says the file now holds is checked against the
+file; a mismatch means the full check). Asking git twice (``--name-status``, then
+``cat-file --batch``) cost a second git start on every commit.
+
+Anything unexpected (no git, not a repository, no ``HEAD`` yet, a merge in progress, a
+file that does not parse, a patch that does not fit the file) also means the full
+check: the fast path may only ever skip work, never hide a result.
 
 This is the process entry point (``importgate`` and ``python -m importgate``) rather
 than a module of :mod:`importgate.cli`, because the decision is worth making only
@@ -30,11 +35,15 @@ the command line proper (:func:`importgate.cli.main`) stays the judge of every a
 
 from __future__ import annotations
 
-import ast
+# Only modules the interpreter has loaded before ``main`` runs, and ``_ast`` (built in):
+# ``ast`` (enum, contextlib...), ``subprocess`` (signal, threading, selectors, locale...)
+# and ``collections.abc`` would each cost more than a git call here.
+import _ast
 import os
-import posixpath
-import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
 
 ImportStatement = tuple[str, tuple[str, ...], int, str]
 """``(module, imported names, relative level, kind)`` of one import statement."""
@@ -42,93 +51,229 @@ ImportStatement = tuple[str, tuple[str, ...], int, str]
 CONFIG_NAMES = (".importlinter", "setup.cfg", "pyproject.toml")
 CONTRACTS_DIR = "contracts/"
 
+DIFF = (
+    "diff",
+    "--no-renames",
+    "--relative",
+    "-z",
+    "--raw",
+    "-p",
+    "-U0",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "HEAD",
+    "--",
+)
+"""The one git command: which files differ from HEAD (``--raw``) and how (``-p``)."""
 
-def _is_type_checking(test: ast.expr) -> bool:
-    name = test.id if isinstance(test, ast.Name) else getattr(test, "attr", None)
+
+def _is_type_checking(test: _ast.expr) -> bool:
+    name = test.id if isinstance(test, _ast.Name) else getattr(test, "attr", None)
     return name == "TYPE_CHECKING"
 
 
-def _walk(nodes: Iterable[ast.AST], kind: str) -> Iterator[ImportStatement]:
+def _children(node: _ast.AST) -> Iterator[_ast.AST]:
+    """``ast.iter_child_nodes``, without importing :mod:`ast`."""
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            yield from (item for item in value if isinstance(item, _ast.AST))
+        elif isinstance(value, _ast.AST):
+            yield value
+
+
+def _walk(nodes: Iterable[_ast.AST], kind: str) -> Iterator[ImportStatement]:
     for node in nodes:
-        if isinstance(node, ast.Import):
+        if isinstance(node, _ast.Import):
             yield from ((alias.name, (), 0, kind) for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
+        elif isinstance(node, _ast.ImportFrom):
             names = tuple(sorted(alias.name for alias in node.names))
-            yield (node.module or "", names, node.level, kind)
-        elif isinstance(node, ast.If) and _is_type_checking(node.test):
+            yield (node.module or "", names, node.level or 0, kind)
+        elif isinstance(node, _ast.If) and _is_type_checking(node.test):
             yield from _walk(node.body, "typing")
             yield from _walk(node.orelse, kind)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            yield from _walk(
-                ast.iter_child_nodes(node), "typing" if kind == "typing" else "deferred"
-            )
+        elif isinstance(node, (_ast.FunctionDef, _ast.AsyncFunctionDef, _ast.Lambda)):
+            yield from _walk(_children(node), "typing" if kind == "typing" else "deferred")
         else:
-            yield from _walk(ast.iter_child_nodes(node), kind)
+            yield from _walk(_children(node), kind)
 
 
 def import_statements(source: str | bytes) -> frozenset[ImportStatement]:
     """Every import statement of a module; raises ``SyntaxError``/``ValueError``."""
-    return frozenset(_walk(ast.parse(source).body, "runtime"))
+    tree = compile(source, "<fast path>", "exec", _ast.PyCF_ONLY_AST, dont_inherit=True)
+    if not isinstance(tree, _ast.Module):  # never: mode "exec" makes a Module
+        raise ValueError("not a module")
+    return frozenset(_walk(tree.body, "runtime"))
 
 
-def _git(args: Sequence[str], stdin: bytes | None = None) -> bytes | None:
-    try:
-        completed = subprocess.run(
-            ["git", *args], input=stdin, capture_output=True, check=False, timeout=30
-        )
-    except (OSError, subprocess.SubprocessError):  # no git on PATH, among others
-        return None
-    return completed.stdout if completed.returncode == 0 else None
+def _git(args: Sequence[str]) -> bytes | None:
+    """git's stdout, or None when git fails or cannot be started.
 
-
-def _changed_paths() -> dict[str, str] | None:
-    """``{path: status letter}`` for files under the working directory that differ from HEAD.
-
-    Fails (None) outside a repository and before the first commit.
+    ``os.posix_spawnp`` and a pipe rather than :mod:`subprocess`, whose import alone
+    costs as much as the git call (this runs on every commit); Windows, which has no
+    ``posix_spawn``, gets :mod:`subprocess`.
     """
-    out = _git(["diff", "--name-status", "--no-renames", "--relative", "-z", "HEAD", "--"])
-    if out is None:
+    if not hasattr(os, "posix_spawnp"):
+        import subprocess
+
+        try:
+            done = subprocess.run(["git", *args], capture_output=True, check=False, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout if done.returncode == 0 else None
+    try:
+        return _spawn_git(args)
+    except OSError:  # no git on PATH, out of file descriptors...
         return None
-    fields = out.decode("utf-8", "surrogateescape").split("\0")
-    return {path: status[:1] for status, path in zip(fields[::2], fields[1::2], strict=False)}
 
 
-def _head_blobs(paths: Sequence[str]) -> dict[str, bytes] | None:
-    """The content at HEAD of each path (relative to the working directory; new files are
-    left out)."""
-    if not paths:
-        return {}
-    request = "".join(f"HEAD:./{path}\n" for path in paths).encode("utf-8", "surrogateescape")
-    out = _git(["cat-file", "--batch"], stdin=request)
-    if out is None:
-        return None
-    blobs: dict[str, bytes] = {}
+def _spawn_git(args: Sequence[str]) -> bytes | None:
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        os.close(devnull)
+        raise
+    try:
+        pid = os.posix_spawnp(
+            "git",
+            ["git", *args],
+            os.environ,
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, devnull, 0),
+                (os.POSIX_SPAWN_DUP2, write_end, 1),
+                (os.POSIX_SPAWN_DUP2, devnull, 2),
+            ],
+        )
+    except OSError:
+        os.close(read_end)
+        raise
+    finally:
+        os.close(write_end)
+        os.close(devnull)
+    chunks = []
+    try:
+        while chunk := os.read(read_end, 1 << 16):
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)  # first: a git still writing gets SIGPIPE, never blocks the wait
+        _, status = os.waitpid(pid, 0)
+    return b"".join(chunks) if os.waitstatus_to_exitcode(status) == 0 else None
+
+
+Hunk = tuple[int, int, list[bytes], list[bytes]]
+"""``(first new line, new line count, old lines, new lines)`` of one hunk of a patch."""
+
+
+def _range(text: bytes) -> tuple[int, int]:
+    """``b"-12,3"`` -> ``(12, 3)``; a count left out is 1."""
+    start, _, count = text[1:].partition(b",")
+    return int(start), int(count) if count else 1
+
+
+def _hunks(section: list[bytes]) -> list[Hunk] | None:
+    """The hunks of one file's patch, read by their line counts (None if malformed)."""
+    hunks: list[Hunk] = []
+    index = 0
+    while index < len(section):
+        line = section[index]
+        index += 1
+        if not line.startswith(b"@@ -"):
+            continue
+        parts = line.split(b" ", 3)
+        (_, old_count), (new_start, new_count) = _range(parts[1]), _range(parts[2])
+        old: list[bytes] = []
+        new: list[bytes] = []
+        last: tuple[list[bytes], ...] = ()
+        while index < len(section) and (
+            len(old) < old_count or len(new) < new_count or section[index][:1] == b"\\"
+        ):
+            body = section[index]
+            index += 1
+            marker, content = body[:1], body[1:] + b"\n"
+            if marker == b"\\":  # "\ No newline at end of file", about the line before
+                for side in last:
+                    side[-1] = side[-1][:-1]
+                continue
+            last = {b" ": (old, new), b"-": (old,), b"+": (new,)}.get(marker, ())
+            if not last:
+                return None
+            for side in last:
+                side.append(content)
+        if len(old) != old_count or len(new) != new_count:
+            return None
+        hunks.append((new_start, new_count, old, new))
+    return hunks
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """``data`` cut after each ``\\n``, as git cuts lines."""
+    lines = [line + b"\n" for line in data.split(b"\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def _at_head(now: bytes, hunks: list[Hunk]) -> bytes | None:
+    """The file as it was at HEAD: ``now`` with the patch taken back (None if it does not
+    fit, e.g. the file changed since git read it, or git compared a filtered copy)."""
+    lines = _lines(now)
+    old: list[bytes] = []
     position = 0
-    for path in paths:
-        end = out.index(b"\n", position)
-        header = out[position:end].split()
-        position = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            continue  # "HEAD:path missing": a new file
-        size = int(header[2])
-        blobs[path] = out[position : position + size]
-        position += size + 1
-    return blobs
+    for new_start, new_count, old_lines, new_lines in hunks:
+        start = new_start - 1 if new_count else new_start
+        if start < position or lines[start : start + new_count] != new_lines:
+            return None
+        old += lines[position:start]
+        old += old_lines
+        position = start + new_count
+    return b"".join(old + lines[position:])
+
+
+def _changes() -> dict[str, tuple[str, list[bytes]]] | None:
+    """``{path: (status letter, patch lines)}`` for each file under the working directory
+    that differs from HEAD. One git call. None outside a repository, before the first
+    commit, during a merge, or when git's answer is not what this parser expects."""
+    out = _git(DIFF)
+    if out is None:
+        return None
+    statuses: list[tuple[str, str]] = []
+    position = 0
+    while out.startswith(b":", position):  # the raw part: ":modes shas STATUS\0path\0"
+        meta_end = out.index(b"\0", position)
+        path_end = out.index(b"\0", meta_end + 1)
+        status = out[meta_end - 1 : meta_end].decode("ascii")
+        path = out[meta_end + 1 : path_end].decode("utf-8", "surrogateescape")
+        statuses.append((path, status))
+        position = path_end + 1
+    sections: list[list[bytes]] = []
+    for line in out[position:].lstrip(b"\0").split(b"\n"):
+        if line.startswith(b"diff --"):  # "diff --git" per file; "diff --cc" when unmerged
+            if not line.startswith(b"diff --git "):
+                return None
+            sections.append([])
+        elif sections:
+            sections[-1].append(line)
+    if len(sections) != len(statuses) or any(status == "U" for _, status in statuses):
+        return None
+    return {
+        path: (status, section) for (path, status), section in zip(statuses, sections, strict=True)
+    }
 
 
 def skip_reason(files: Sequence[str], config_files: Sequence[str] = ()) -> str | None:
     """The one line to print when the check can be skipped; None to run it in full."""
     if not files:
         return None
-    changed = _changed_paths()
+    changed = _changes()
     if changed is None:
-        return None  # not a repository, or no commit yet
+        return None  # not a repository, no commit yet, a merge in progress
 
     def relative(path: str) -> str:
-        return posixpath.normpath(os.path.relpath(path).replace(os.sep, "/"))
+        return os.path.normpath(os.path.relpath(path)).replace(os.sep, "/")
 
     configs = {relative(name) for name in (*CONFIG_NAMES, *config_files)}
-    for path, status in changed.items():
+    for path, (status, _) in changed.items():
         if path in configs or path.startswith(CONTRACTS_DIR):
             return None
         if path.endswith(".py") and status != "M":
@@ -138,15 +283,15 @@ def skip_reason(files: Sequence[str], config_files: Sequence[str] = ()) -> str |
     wanted = [relative(f) for f in files if f.endswith(".py")]
     if any(path.startswith("../") for path in wanted):
         return None  # outside the working directory, where the diff above does not look
-    to_compare = [path for path in wanted if path in changed]
-    blobs = _head_blobs(to_compare)
-    if blobs is None:
-        return None
-    for path in to_compare:
+    for path in wanted:
+        if path not in changed:
+            continue
         try:
             with open(path, "rb") as handle:
                 now = handle.read()
-            if path not in blobs or import_statements(now) != import_statements(blobs[path]):
+            hunks = _hunks(changed[path][1])
+            head = None if hunks is None else _at_head(now, hunks)
+            if head is None or import_statements(now) != import_statements(head):
                 return None
         except (OSError, SyntaxError, ValueError):
             return None

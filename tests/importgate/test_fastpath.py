@@ -10,8 +10,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from importgate.__main__ import fast_path_arguments, import_statements
+from importgate.__main__ import (
+    _at_head,
+    _changes,
+    _hunks,
+    fast_path_arguments,
+    import_statements,
+)
 from tests.importgate.conftest import LAYERS_CONFIG, run_cli, write_tree
 
 FILES = {
@@ -204,3 +212,92 @@ def test_git_missing_runs_the_full_check(repo, tmp_path):
     )
     assert run.returncode == 2, run.stdout + run.stderr
     assert "shop/broken.py" in run.stderr
+
+
+# HEAD's version of a file is rebuilt from the file on disk and git's -U0 patch; these
+# check the rebuild against what git really stored, on real repositories.
+
+LINES = st.sampled_from(
+    ["import a\n", "from b import (\n", "    c,\n", ")\n", "x = 1\n", "\n", "y\r\n", "# é\n"]
+)
+
+
+def rebuilt_head(root: Path, path: str, monkeypatch: pytest.MonkeyPatch) -> bytes | None:
+    monkeypatch.chdir(root)
+    changed = _changes()
+    assert changed is not None and changed[path][0] == "M"
+    hunks = _hunks(changed[path][1])
+    assert hunks is not None
+    return _at_head((root / path).read_bytes(), hunks)
+
+
+def committed(root: Path, path: str, content: bytes) -> None:
+    (root / path).write_bytes(content)
+    git(root, "add", path)
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    before=st.lists(LINES, max_size=12),
+    after=st.lists(LINES, max_size=12),
+    newline_before=st.booleans(),
+    newline_after=st.booleans(),
+)
+def test_head_is_rebuilt_exactly_from_the_patch(
+    before, after, newline_before, newline_after, tmp_path_factory
+):
+    root = tmp_path_factory.mktemp("rebuild")
+    git(root, "init", "-q")
+    old = "".join(before).encode()
+    new = "".join(after).encode()
+    old = old if newline_before or not old else old.rstrip(b"\n") + b"tail"
+    new = new if newline_after or not new else new.rstrip(b"\n") + b"end"
+    committed(root, "m.py", old)
+    (root / "m.py").write_bytes(new)
+    if old == new:
+        return
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert rebuilt_head(root, "m.py", monkeypatch) == old
+
+
+def test_hunks_fused_by_inter_hunk_context_are_rebuilt(repo, monkeypatch):
+    git(repo, "config", "diff.interHunkContext", "5")
+    before = (repo / "shop/high.py").read_bytes()
+    edit(repo, "shop/high.py", "# top\nfrom shop import mid\n\n\ndef f():\n    return 2\n")
+    assert rebuilt_head(repo, "shop/high.py", monkeypatch) == before
+    assert_skipped(repo, "shop/high.py")
+
+
+def test_a_patch_that_does_not_fit_the_file_is_refused(repo, monkeypatch):
+    edit(repo, "shop/mid.py", "import shop.low\n\nVALUE = 2\n")
+    monkeypatch.chdir(repo)
+    changed = _changes()
+    assert changed is not None
+    hunks = _hunks(changed["shop/mid.py"][1])
+    assert hunks is not None
+    assert _at_head(b"import shop.low\n\nVALUE = 3\n", hunks) is None
+
+
+def test_files_git_compares_converted_run_the_full_check(repo):
+    # With core.autocrlf git diffs LF copies of CRLF files: the patch does not fit the
+    # file on disk, so the fast path gives up rather than guess.
+    git(repo, "config", "core.autocrlf", "true")
+    edit(repo, "shop/mid.py", "import shop.low\r\n\r\nVALUE = 2\r\n")
+    assert_full(repo, "shop/mid.py")
+
+
+def test_fast_path_does_not_import_ast_or_subprocess(repo):
+    import sys
+
+    edit(repo, "shop/mid.py", "import shop.low\n\nVALUE = 2\n")
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "importgate", "check", "shop/mid.py"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "check skipped (fast path" in run.stdout, run.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines()}
+    assert not imported & {"ast", "subprocess", "collections.abc", "typing"}

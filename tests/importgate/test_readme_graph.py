@@ -39,3 +39,26 @@ def test_readme_main_command_writes_pictures_to_reports():
     main = next(line for line in readme.splitlines() if line.startswith("python3 -m venv"))
     assert "importgate graph" in main and "--output-dir reports" in main
     assert "--format svg" in main and "--format html" in main
+
+
+def test_readme_main_command_checks_into_json_sarif_and_markdown(tmp_path):
+    """The ``importgate check`` part of the main command, run on this repository as
+    written except that ``reports`` is a temporary directory."""
+    import json
+    import shlex
+
+    from tests.importgate.conftest import run_cli
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    main = next(line for line in readme.splitlines() if line.startswith("python3 -m venv"))
+    check = next(part for part in main.split(" && ") if " check " in f"{part} ")
+    argv = shlex.split(check)
+    assert argv[:2] == [".venv/bin/importgate", "check"]
+    out = tmp_path / "reports"
+    args = [str(out) if arg == "reports" else arg for arg in argv[1:]]
+    run = run_cli(REPO, *args)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for name in ("importgate.txt", "importgate.json", "importgate.sarif", "importgate.md"):
+        assert (out / name).is_file(), name
+    assert json.loads((out / "importgate.sarif").read_text())["version"] == "2.1.0"
+    assert (out / "importgate.md").read_text().startswith("## ✅ importgate")

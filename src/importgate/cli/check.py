@@ -113,18 +113,7 @@ def check(
     try:
         baseline = _read_baseline(baseline_file)
         with progress_spinner(stderr.is_terminal) as progress:
-            result = _check(options, progress, diagrams="markdown" in chosen)
-        if baseline is not None:
-            from importgate.engine.ratchet import apply_baseline
-
-            path, entries = baseline
-            result = apply_baseline(
-                result,
-                entries,
-                path.as_posix(),
-                datetime.date.today(),
-                every_contract=not contract_ids,
-            )
+            result = _check(options, progress, "markdown" in chosen, baseline)
     except CouldNotRun as error:
         if debug:
             raise
@@ -140,27 +129,49 @@ def check(
     sys.exit(EXIT_KEPT if result.passed else EXIT_BROKEN)
 
 
-def _check(options: CheckOptions, progress: ProgressCallback, diagrams: bool) -> CheckResult:
-    """Run the check; with ``diagrams``, also draw each root package for the reports.
+Baseline = tuple[Path, list[BaselineEntry]]
+
+
+def _apply(result: CheckResult, baseline: Baseline | None, options: CheckOptions) -> CheckResult:
+    if baseline is None:
+        return result
+    from importgate.engine.ratchet import apply_baseline
+
+    path, entries = baseline
+    return apply_baseline(
+        result,
+        entries,
+        path.as_posix(),
+        datetime.date.today(),
+        every_contract=not options.contract_ids,
+    )
+
+
+def _check(
+    options: CheckOptions, progress: ProgressCallback, diagrams: bool, baseline: Baseline | None
+) -> CheckResult:
+    """Run the check and apply the baseline; with ``diagrams``, also draw each root package
+    for the reports (imports that only baselined violations use are not drawn red).
 
     A package that cannot be drawn is left out of the pictures; it never fails the check.
     """
     if not diagrams:
-        return run_check(options, progress=progress)
+        return _apply(run_check(options, progress=progress), baseline, options)
     checked = check_graph(options, progress)
+    result = _apply(checked.result, baseline, options)
     pictures = []
-    for root in checked.result.root_packages:
+    for root in result.root_packages:
         try:
             drawn = architecture(
-                checked.graph, root, markdown.DIAGRAM_DEPTH, checked.result, checked.contracts
+                checked.graph, root, markdown.DIAGRAM_DEPTH, result, checked.contracts
             )
         except CouldNotRun:
             continue
         pictures.append(drawn.diagram)
-    return dataclasses.replace(checked.result, diagrams=tuple(pictures))
+    return dataclasses.replace(result, diagrams=tuple(pictures))
 
 
-def _read_baseline(option: str | None) -> tuple[Path, list[BaselineEntry]] | None:
+def _read_baseline(option: str | None) -> Baseline | None:
     """The baseline to apply: ``--baseline FILE`` (must exist), else the default if present."""
     from importgate.engine.baseline_file import DEFAULT_PATH, read_baseline
 

@@ -73,19 +73,32 @@ class BaselineReport:
     def passed(self) -> bool:
         return not self.stale and not self.expired
 
-    def problems(self) -> list[str]:
-        """One line per entry to act on, saying what to do with it."""
-        lines = [
-            f"{self.file}:{entry.line or '?'}: stale entry, the violation is gone: delete "
-            f"{entry.describe()} (or run `importgate baseline --prune`)"
+    def entries_to_act_on(self) -> list[tuple[BaselineEntry, str]]:
+        """Each stale or expired entry with what to do about it (without its location)."""
+        pairs = [
+            (
+                entry,
+                f"stale entry, the violation is gone: delete {entry.describe()} "
+                "(or run `importgate baseline --prune`)",
+            )
             for entry in self.stale
         ]
-        lines.extend(
-            f"{self.file}:{entry.line or '?'}: entry expired on {entry.expires}: fix the "
-            f"violation and delete {entry.describe()}, or move its `expires` date"
+        pairs.extend(
+            (
+                entry,
+                f"entry expired on {entry.expires}: fix the violation and delete "
+                f"{entry.describe()}, or move its `expires` date",
+            )
             for entry in self.expired
         )
-        return lines
+        return pairs
+
+    def problems(self) -> list[str]:
+        """One line per entry to act on, ``FILE:LINE: what to do``."""
+        return [
+            f"{self.file}:{entry.line or '?'}: {message}"
+            for entry, message in self.entries_to_act_on()
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         return {

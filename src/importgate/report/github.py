@@ -7,7 +7,9 @@ offending import in the pull request's diff and in the run summary::
 
 A violation with no import (a module missing from an exhaustive layers contract) is
 annotated on the contract's section of the configuration file; contract warnings
-become ``::warning`` lines. Values are escaped as the Actions runner unescapes them
+become ``::warning`` lines. With a baseline, a violation it tolerates is a ``::notice``
+(visible, not failing), and each stale or expired entry an ``::error`` on its line in
+the baseline file. Values are escaped as the Actions runner unescapes them
 (``actions/toolkit``'s ``command.ts``): ``%``, CR and LF in the message; additionally
 ``:`` and ``,`` in property values. The escaping is five replacements, so no library.
 """
@@ -15,7 +17,13 @@ become ``::warning`` lines. Values are escaped as the Actions runner unescapes t
 from __future__ import annotations
 
 from importgate.model import CheckResult, ContractResult, Violation
-from importgate.report.locate import Location, config_location, summary, violation_location
+from importgate.report.locate import (
+    Location,
+    baseline_problems,
+    config_location,
+    summary,
+    violation_location,
+)
 
 
 def escape_data(text: str) -> str:
@@ -44,7 +52,8 @@ def _title(contract: ContractResult) -> str:
 
 
 def _message(violation: Violation) -> str:
-    lines = [summary(violation)]
+    expired = " (its baseline entry has expired)" if violation.baseline == "expired" else ""
+    lines = [summary(violation) + expired]
     for link in violation.chain:
         lines.append(f"{link.importer} -> {link.imported}  {link.describe()}")
     return "\n".join(lines)
@@ -57,8 +66,21 @@ def render(result: CheckResult) -> str:
         title = _title(contract)
         for violation in contract.violations:
             where = violation_location(result, contract, violation)
-            lines.append(command("error", _message(violation), where, title))
+            if violation.failing:
+                lines.append(command("error", _message(violation), where, title))
+            else:
+                message = f"baselined (tolerated by the baseline): {_message(violation)}"
+                lines.append(command("notice", message, where, f"{title} (baselined)"))
         for warning in contract.warnings:
             lines.append(command("warning", warning, config_location(result, contract), title))
-    lines.append(f"importgate: {result.kept} kept, {result.broken} broken")
+    for problem in baseline_problems(result):
+        lines.append(command("error", problem.message, problem.where, "importgate baseline"))
+    summary_line = f"importgate: {result.kept} kept, {result.broken} broken"
+    if result.baseline is not None:
+        report = result.baseline
+        summary_line += (
+            f", {result.baselined} baselined; baseline {report.file}: {len(report.stale)} "
+            f"stale, {len(report.expired)} expired"
+        )
+    lines.append(summary_line)
     return "\n".join(lines) + "\n"

@@ -8,6 +8,13 @@ one ``<testcase classname name time>`` per contract, and for a broken contract o
 import as ``path:LINE  code``. Contract warnings go to the test case's
 ``<system-out>``.
 
+With a baseline in use, a contract broken only by violations the baseline tolerates
+passes (they are listed in its ``<system-out>``), and one more test case, classname
+``importgate.baseline``, stands for the baseline file: it fails when an entry is stale
+or expired, its failure naming each such entry as ``FILE:LINE``, and its ``file`` /
+``line`` pointing at the first of them. One test case for the file, not one per entry,
+so that GitLab and Jenkins track it by a name that does not change with the entries.
+
 Written with the standard library's ElementTree, which does the escaping; the JUnit
 writer packages on PyPI are unmaintained or add nothing for a document this small.
 """
@@ -18,7 +25,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from importgate.model import CheckResult, ContractResult
-from importgate.report.locate import config_location, summary
+from importgate.report.locate import baseline_problems, baselined, config_location, failing, summary
 
 # Characters XML 1.0 cannot carry at all, even escaped (source lines may hold them).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -33,9 +40,11 @@ def _seconds(milliseconds: int) -> str:
 
 
 def failure_text(result: CheckResult, contract: ContractResult) -> str:
-    """Every violation of ``contract``: its message, then its chain link by link."""
+    """Every failing violation of ``contract``: its message, then its chain link by link."""
     lines: list[str] = []
-    for violation in contract.violations:
+    for violation in failing(contract):
+        if violation.baseline == "expired":
+            lines.append("(its baseline entry has expired)")
         lines.append(summary(violation))
         if not violation.chain:
             where = config_location(result, contract)
@@ -66,9 +75,10 @@ def _testcase(result: CheckResult, contract: ContractResult) -> ET.Element:
     )
     if result.config_file:
         case.set("file", result.config_file)
-    if not contract.kept:
-        count = len(contract.violations)
-        first = summary(contract.violations[0]) if contract.violations else "contract broken"
+    broken = failing(contract)
+    if contract.status == "broken":
+        count = len(broken)
+        first = summary(broken[0]) if broken else "contract broken"
         failure = ET.SubElement(
             case,
             "failure",
@@ -78,18 +88,62 @@ def _testcase(result: CheckResult, contract: ContractResult) -> ET.Element:
             },
         )
         failure.text = _clean(failure_text(result, contract))
-    if contract.warnings:
+    out_lines = [f"warning: {warning}\n" for warning in contract.warnings]
+    out_lines += [
+        f"baselined: {v.importer or '-'} -> {v.imported or '-'} (fingerprint {v.fingerprint})\n"
+        for v in baselined(contract)
+    ]
+    if out_lines:
         out = ET.SubElement(case, "system-out")
-        out.text = _clean("".join(f"warning: {warning}\n" for warning in contract.warnings))
+        out.text = _clean("".join(out_lines))
+    return case
+
+
+def _baseline_case(result: CheckResult) -> ET.Element | None:
+    """The test case of the baseline file: failed by each stale or expired entry."""
+    if result.baseline is None:
+        return None
+    report = result.baseline
+    case = ET.Element(
+        "testcase",
+        {
+            "classname": "importgate.baseline",
+            "name": _clean(f"baseline {report.file}"),
+            "time": "0.000",
+            "file": _clean(report.file),
+        },
+    )
+    problems = baseline_problems(result)
+    if problems:
+        if problems[0].where.line:
+            case.set("line", str(problems[0].where.line))
+        failure = ET.SubElement(
+            case,
+            "failure",
+            {
+                "message": _clean(
+                    f"{len(problems)} baseline entry(ies) to act on; first: {problems[0].message}"
+                ),
+                "type": "baseline",
+            },
+        )
+        failure.text = _clean("".join(f"{p.where}: {p.message}\n" for p in problems))
+    out = ET.SubElement(case, "system-out")
+    out.text = _clean(
+        f"{report.matched} of {report.entry_count} entries in use, {len(report.stale)} stale, "
+        f"{len(report.expired)} expired\n"
+    )
     return case
 
 
 def render(result: CheckResult) -> str:
     """The JUnit XML document as text (UTF-8, with an XML declaration)."""
     total_ms = result.graph_duration_ms + sum(c.duration_ms for c in result.contracts)
+    baseline_case = _baseline_case(result)
+    baseline_failed = baseline_case is not None and baseline_case.find("failure") is not None
     counts = {
-        "tests": str(len(result.contracts)),
-        "failures": str(result.broken),
+        "tests": str(len(result.contracts) + (baseline_case is not None)),
+        "failures": str(result.broken + baseline_failed),
         "errors": "0",
         "skipped": "0",
         "time": _seconds(total_ms),
@@ -105,6 +159,8 @@ def render(result: CheckResult) -> str:
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
     suite.extend(_testcase(result, contract) for contract in result.contracts)
+    if baseline_case is not None:
+        suite.append(baseline_case)
     ET.indent(suites)
     body = ET.tostring(suites, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

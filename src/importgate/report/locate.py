@@ -5,6 +5,10 @@ that is not allowed to depend on the other. A violation with no import behind it
 module missing from an exhaustive layers contract, a third-party contract type's own
 message) is shown at the contract's section in the configuration file, since that is
 where it is fixed. Paths are relative to the working directory, with POSIX separators.
+
+With a baseline (``contracts/baseline.toml``), a violation the baseline tolerates is not
+an error in any format, and each stale or expired entry is shown at its line in the
+baseline file, where it is fixed (:func:`baseline_problems`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from importgate.model import CheckResult, ContractResult, Link, Violation
+from importgate.model import BaselineEntry, CheckResult, ContractResult, Link, Violation
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,3 +160,33 @@ def rule_ids(result: CheckResult) -> list[str]:
 def uri_of(path: str) -> str:
     """A relative path as a URI reference (percent-encoded, POSIX separators)."""
     return quote(path.replace(os.sep, "/"))
+
+
+def failing(contract: ContractResult) -> list[Violation]:
+    """The violations of ``contract`` that break it: all but those the baseline tolerates."""
+    return [violation for violation in contract.violations if violation.failing]
+
+
+def baselined(contract: ContractResult) -> list[Violation]:
+    """The violations of ``contract`` that a live baseline entry tolerates."""
+    return [violation for violation in contract.violations if not violation.failing]
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineProblem:
+    """A stale or expired baseline entry, where it is and what to do with it."""
+
+    entry: BaselineEntry
+    where: Location
+    message: str
+
+
+def baseline_problems(result: CheckResult) -> list[BaselineProblem]:
+    """Every baseline entry to act on, located at its ``[[violation]]`` line."""
+    if result.baseline is None:
+        return []
+    path = relative_path(result.baseline.file)
+    return [
+        BaselineProblem(entry, Location(path, entry.line), message)
+        for entry, message in result.baseline.entries_to_act_on()
+    ]

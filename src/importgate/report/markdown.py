@@ -2,9 +2,12 @@
 
 A summary table of every contract, then each broken contract with its chains (every
 import a link ``path#L123`` to its line), then a Mermaid diagram per root package with
-the imports of violating chains in red. Links are relative to the repository root; set
-``IMPORTGATE_LINK_BASE`` (e.g. ``https://github.com/OWNER/REPO/blob/SHA/``) to make them
-absolute, which a pull-request comment needs.
+the imports of violating chains in red. With a baseline, violations it tolerates are
+counted in their own column and listed under "Baselined", not as breaks, and stale or
+expired entries are listed with links to their lines in the baseline file. Links are
+relative to the repository root; set ``IMPORTGATE_LINK_BASE`` (e.g.
+``https://github.com/OWNER/REPO/blob/SHA/``) to make them absolute, which a pull-request
+comment needs.
 
 A comment must stay readable and under GitHub's 65,536-character limit: each contract
 shows at most :data:`MAX_CHAINS` chains and a "N more" line, and when the whole is still
@@ -20,7 +23,15 @@ import textwrap
 
 from importgate.model import CheckResult, ContractResult, Diagram, EdgeStyle, Link, Violation
 from importgate.report import mermaid
-from importgate.report.locate import Location, config_location, summary, uri_of
+from importgate.report.locate import (
+    Location,
+    baseline_problems,
+    baselined,
+    config_location,
+    failing,
+    summary,
+    uri_of,
+)
 
 DIAGRAM_DEPTH = 1
 """Depth below each root package at which the diagram collapses modules."""
@@ -88,7 +99,8 @@ def _link_line(link: Link) -> str:
 
 def _violation(result: CheckResult, contract: ContractResult, violation: Violation) -> list[str]:
     first, *rest = summary(violation).strip().splitlines() or [""]
-    lines = [f"- **{escape(first)}**"]
+    expired = " _(its baseline entry has expired)_" if violation.baseline == "expired" else ""
+    lines = [f"- **{escape(first)}**{expired}"]
     if rest:  # e.g. what lint-imports prints for a contract type importgate does not know
         body = textwrap.dedent("\n".join(rest)).strip("\n")
         lines += ["", "  ```text", *(f"  {line}" for line in body.splitlines()), "  ```"]
@@ -102,10 +114,11 @@ def _violation(result: CheckResult, contract: ContractResult, violation: Violati
 
 def _section(result: CheckResult, contract: ContractResult, max_chains: int) -> list[str]:
     lines = ["", f"### ❌ {_contract_title(contract)}", ""]
-    shown = contract.violations[:max_chains]
+    breaking = failing(contract)
+    shown = breaking[:max_chains]
     for violation in shown:
         lines += _violation(result, contract, violation)
-    hidden = len(contract.violations) - len(shown)
+    hidden = len(breaking) - len(shown)
     if hidden:
         command = "importgate check" + (f" --contract {contract.id}" if contract.id else "")
         lines.append(f"- … and {hidden} more: run {code(command)} to see every one.")
@@ -121,30 +134,71 @@ def _section(result: CheckResult, contract: ContractResult, max_chains: int) -> 
 
 def _summary(result: CheckResult) -> list[str]:
     total = len(result.contracts)
-    if result.passed:
+    if result.passed and result.baselined:
+        head = (
+            f"## ✅ importgate: no contract broken ({result.kept} kept, "
+            f"{result.baselined} broken only by baselined violations)"
+        )
+    elif result.passed:
         head = f"## ✅ importgate: all {total} contracts kept"
-    else:
+    elif result.broken:
         head = f"## ❌ importgate: {result.broken} of {total} contracts broken"
+    else:
+        head = "## ❌ importgate: baseline entries to act on"
     packages = ", ".join(code(name) for name in result.root_packages) or "-"
     config = f" · configuration {code(result.config_file)}" if result.config_file else ""
+    with_baseline = result.baseline is not None  # only then the "baselined" column
     lines = [
         head,
         "",
         f"{packages} · {result.module_count} modules, {result.import_count} imports{config}",
         "",
-        "| | contract | type | violations |",
-        "| --- | --- | --- | ---: |",
+        "| | contract | type | violations |" + (" baselined |" if with_baseline else ""),
+        "| --- | --- | --- | ---: |" + (" ---: |" if with_baseline else ""),
     ]
+    marks = {"kept": "✅", "baselined": "🟡", "broken": "❌"}
     for contract in result.contracts:
-        mark = "✅" if contract.kept else "❌"
         title = cell(_contract_title(contract))
-        row = f"| {mark} | {title} | {cell(code(contract.type))} | {len(contract.violations)} |"
-        lines.append(row)
+        counts = f"{len(failing(contract))} |"
+        if with_baseline:
+            counts += f" {contract.baselined_count} |"
+        lines.append(
+            f"| {marks[contract.status]} | {title} | {cell(code(contract.type))} | {counts}"
+        )
     warnings = [(c, warning) for c in result.contracts for warning in c.warnings]
     if warnings:
         lines.append("")
     for contract, warning in warnings:
         lines.append(f"- ⚠️ {_contract_title(contract)}: {escape(warning)}")
+    return lines
+
+
+def _baseline(result: CheckResult, max_chains: int) -> list[str]:
+    """The entries to act on (each a link to its line), then what the baseline tolerated."""
+    if result.baseline is None:
+        return []
+    report = result.baseline
+    lines: list[str] = []
+    problems = baseline_problems(result)
+    if problems:
+        lines += ["", "### ❌ Baseline entries to act on", ""]
+        lines += [f"- {link_to(p.where)}: {escape(p.message)}" for p in problems]
+    tolerated = [(c, v) for c in result.contracts for v in baselined(c)]
+    lines += [
+        "",
+        f"### 🟡 Baselined: {len(tolerated)}",
+        "",
+        f"{len(tolerated)} violation(s) tolerated by {code(report.file)} "
+        f"({report.matched} of {report.entry_count} entries in use, {len(report.stale)} "
+        f"stale, {len(report.expired)} expired).",
+    ]
+    if tolerated and max_chains:
+        lines.append("")
+    for contract, violation in tolerated[:max_chains]:
+        ends = f"{code(violation.importer or '-')} → {code(violation.imported or '-')}"
+        lines.append(f"- {_contract_title(contract)}: {ends} ({code(violation.fingerprint)})")
+    if len(tolerated) > max_chains and max_chains:
+        lines.append(f"- … and {len(tolerated) - max_chains} more.")
     return lines
 
 
@@ -182,8 +236,9 @@ def build(result: CheckResult, max_chains: int = MAX_CHAINS, diagram: str = "ful
     """The report with at most ``max_chains`` chains per contract (no length cap)."""
     lines = _summary(result)
     for contract in result.contracts:
-        if not contract.kept:
+        if contract.status == "broken":
             lines += _section(result, contract, max_chains)
+    lines += _baseline(result, max_chains)
     lines += _diagrams(result, diagram)
     return "\n".join(lines).rstrip("\n") + "\n"
 

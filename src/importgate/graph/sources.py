@@ -49,6 +49,7 @@ class ModuleLocator:
                     return candidate
         return None
 
+    @cache  # noqa: B019 - resolving a path is a system call per directory level
     def display_path(self, module: str) -> str | None:
         """The module's file relative to the base directory (POSIX separators)."""
         path = self.file_of(module)

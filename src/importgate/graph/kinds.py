@@ -122,36 +122,81 @@ def _header_kind(header: str) -> ImportKind | None:
     return None
 
 
-def _indents(lines: tuple[str, ...]) -> tuple[int, ...]:
-    """Indentation of each line; -1 for blank and comment-only lines."""
-    result = []
-    for text in lines:
-        stripped = text.lstrip(" \t")
-        result.append(-1 if not stripped or stripped[0] == "#" else len(text) - len(stripped))
-    return tuple(result)
+def _indent(text: str) -> int:
+    """Indentation of one line; -1 for blank and comment-only lines."""
+    stripped = text.lstrip(" \t")
+    return -1 if not stripped or stripped[0] == "#" else len(text) - len(stripped)
+
+
+class _Outline:
+    """The indentation structure of one file, worked out only where the walk goes.
+
+    ``above(index, indent)`` is the nearest line above ``index`` indented less than
+    ``indent``. Scanning line by line, every import in a long class would re-read the
+    class body up to its header; instead a line a scan passed at the indentation it
+    looked for remembers the answer (its "parent"), and later scans jump from such a
+    line straight to its parent over lines that are all indented at least as deep.
+    """
+
+    def __init__(self, lines: tuple[str, ...]) -> None:
+        self.lines = lines
+        self._indents: list[int | None] = [None] * len(lines)
+        self._parents: dict[int, int] = {}
+
+    def indent(self, index: int) -> int:
+        known = self._indents[index]
+        if known is None:
+            known = self._indents[index] = _indent(self.lines[index])
+        return known
+
+    def above(self, index: int, indent: int) -> int:
+        """Index of the nearest line above ``index`` with ``0 <= indentation < indent``."""
+        passed: list[int] = []  # lines as deep as ``indent``: their parent is the answer
+        candidate = index - 1
+        while candidate >= 0:
+            depth = self.indent(candidate)
+            if 0 <= depth < indent:
+                break
+            if depth == indent:
+                passed.append(candidate)
+            # Everything between a line and its parent is at least as deep as the line,
+            # so the scan goes on at the parent itself (blank lines have no parent).
+            parent = self._parents.get(candidate) if depth >= 0 else None
+            candidate = candidate - 1 if parent is None else parent
+        for line in passed:
+            self._parents[line] = candidate
+        return candidate
 
 
 @lru_cache(maxsize=256)
-def _indents_of(path: Path) -> tuple[int, ...]:
-    return _indents(_lines_of(path))
+def _outline_of(path: Path) -> _Outline:
+    return _Outline(_lines_of(path))
+
+
+def _opens_definition(code: str) -> bool:
+    """A ``def`` / ``class`` header whose parameters go on over the next lines.
+
+    ``def``, ``async`` and ``class`` are keywords, so a line starting with one is the
+    start of a definition, never the continuation of an expression.
+    """
+    return code.split(None, 1)[0] in ("def", "async", "class") and code.count("(") > code.count(")")
 
 
 def _classify_by_text(
-    lines: tuple[str, ...], line: int, indents: tuple[int, ...] | None = None
+    lines: tuple[str, ...], line: int, outline: _Outline | None = None
 ) -> ImportKind | None:
     """Classify from indentation alone; None when the text is ambiguous."""
     if not 0 < line <= len(lines):
         return None
-    if indents is None:
-        indents = _indents(lines)
-    indent = indents[line - 1]
+    outline = outline or _Outline(lines)
+    indent = outline.indent(line - 1)
     found: list[ImportKind] = []
     closing = False  # just passed the ')' line of a multi-line header
-    for index in range(line - 2, -1, -1):
-        if indent <= 0:
+    index = line - 1
+    while indent > 0:
+        index = outline.above(index, indent)
+        if index < 0:
             break
-        if not 0 <= indents[index] < indent:
-            continue
         code = lines[index].strip().split("#", 1)[0].rstrip()
         if code[:1] in (")", "]", "}"):
             closing = True
@@ -160,10 +205,10 @@ def _classify_by_text(
             if code.startswith("@"):
                 continue
             return None
-        if not (code.endswith(":") or closing):
+        if not (code.endswith(":") or closing or _opens_definition(code)):
             return None
         closing = False
-        indent = indents[index]
+        indent = outline.indent(index)
         if kind := _header_kind(code):
             found.append(kind)
     if closing or indent:
@@ -183,7 +228,7 @@ def classify_lines(path: Path | None, line_numbers: Iterable[int]) -> Mapping[in
     for line in lines:
         if 0 < line <= len(source) and source[line - 1][:1] not in (" ", "\t"):
             kinds[line] = ImportKind.RUNTIME  # column 0: a module-level statement
-        elif kind := _classify_by_text(source, line, _indents_of(path)):
+        elif kind := _classify_by_text(source, line, _outline_of(path)):
             kinds[line] = kind
     indented = [line for line in lines if line not in kinds]
     if not indented:

@@ -96,3 +96,69 @@ def test_text_walk_agrees_with_the_parser_on_real_code():
     assert checked > 5000
     # The walk is only worth having if it answers nearly everything by itself.
     assert answered / checked > 0.95, (answered, checked)
+
+
+CONTINUED_HEADERS = """
+import os
+
+
+class Shape:
+    def area(self, width: int, height: int,
+             unit: str = "m") -> float:
+        import math
+        return math.prod((width, height))
+
+    def grow(self, factor: float) -> \\
+            "Shape":
+        import copy
+        return copy.copy(self)
+
+    def check(self, values):
+        if isinstance(values, (list, tuple)) and \\
+                len(values) > 1:
+            import statistics
+        if (
+            TYPE_CHECKING
+        ):
+            import typing
+        for value in sorted(values,
+                            key=abs):
+            import decimal
+
+
+if (
+    TYPE_CHECKING
+):
+    import collections
+while (os.environ
+       and False):
+    import json
+"""
+
+
+def test_continued_headers_agree_with_the_parser(tmp_path: Path):
+    path = tmp_path / "shapes.py"
+    path.write_text(CONTINUED_HEADERS.lstrip("\n"), encoding="utf-8")
+    expected = _ast_kinds(path)
+    assert sorted(expected.values()).count(ImportKind.TYPING) == 2
+    assert classify_lines(path, expected) == expected
+
+
+def test_continued_headers_need_no_parser_unless_a_condition_is_hidden(tmp_path: Path):
+    from importgate.graph.kinds import _classify_by_text, _lines_of
+
+    path = tmp_path / "shapes.py"
+    path.write_text(CONTINUED_HEADERS.lstrip("\n"), encoding="utf-8")
+    lines = _lines_of(path)
+    by_text = {lines[line - 1].strip(): _classify_by_text(lines, line) for line in _ast_kinds(path)}
+    assert by_text == {
+        "import os": ImportKind.RUNTIME,
+        "import math": ImportKind.DEFERRED,
+        "import copy": ImportKind.DEFERRED,
+        "import statistics": ImportKind.DEFERRED,
+        # `if (` hides whether the condition is TYPE_CHECKING: left to the parser.
+        "import typing": None,
+        "import decimal": ImportKind.DEFERRED,
+        "import collections": None,
+        "import json": ImportKind.RUNTIME,
+    }

@@ -22,10 +22,12 @@ contract; the text walk answers almost every line exactly and the parser the res
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from importgate.graph.outline import Outline
 from importgate.model import ImportKind
 
 Span = tuple[int, int]
@@ -75,10 +77,11 @@ def _spans(tree: ast.Module) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     return tuple(typing), tuple(deferred)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)  # a big report links a few hundred files, each many times
 def _lines_of(path: Path) -> tuple[str, ...]:
     try:
-        return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
+        # Bytes decoded at once: the same lines as read_text(), without its newline pass.
+        return tuple(path.read_bytes().decode("utf-8", errors="replace").splitlines())
     except OSError:
         return ()
 
@@ -122,73 +125,49 @@ def _header_kind(header: str) -> ImportKind | None:
     return None
 
 
-def _indent(text: str) -> int:
-    """Indentation of one line; -1 for blank and comment-only lines."""
-    stripped = text.lstrip(" \t")
-    return -1 if not stripped or stripped[0] == "#" else len(text) - len(stripped)
+@lru_cache(maxsize=1024)
+def _outline_of(path: Path) -> Outline:
+    return Outline(_lines_of(path))
 
 
-class _Outline:
-    """The indentation structure of one file, worked out only where the walk goes.
+# Keywords that can only start a compound statement's header (``match`` and ``case`` are
+# soft keywords, so a line starting with them may be a continued expression).
+_CONTINUED_HEADERS = ("def", "async", "class", "if", "elif", "while", "for", "with", "except")
 
-    ``above(index, indent)`` is the nearest line above ``index`` indented less than
-    ``indent``. Scanning line by line, every import in a long class would re-read the
-    class body up to its header; instead a line a scan passed at the indentation it
-    looked for remembers the answer (its "parent"), and later scans jump from such a
-    line straight to its parent over lines that are all indented at least as deep.
+# A condition that is only a name or an attribute (``TYPE_CHECKING``,
+# ``typing.TYPE_CHECKING``) has nothing but these characters, and none of these words.
+_NOT_A_NAME = re.compile(r"[^\w.()\s\\]|\b(?:and|or|not|is|in|if|else|lambda)\b|\w\s*\(")
+
+
+def _continued_header(code: str) -> bool:
+    """The first line of a header that goes on over the next lines.
+
+    A bracket left open or a trailing backslash continues the line.
     """
-
-    def __init__(self, lines: tuple[str, ...]) -> None:
-        self.lines = lines
-        self._indents: list[int | None] = [None] * len(lines)
-        self._parents: dict[int, int] = {}
-
-    def indent(self, index: int) -> int:
-        known = self._indents[index]
-        if known is None:
-            known = self._indents[index] = _indent(self.lines[index])
-        return known
-
-    def above(self, index: int, indent: int) -> int:
-        """Index of the nearest line above ``index`` with ``0 <= indentation < indent``."""
-        passed: list[int] = []  # lines as deep as ``indent``: their parent is the answer
-        candidate = index - 1
-        while candidate >= 0:
-            depth = self.indent(candidate)
-            if 0 <= depth < indent:
-                break
-            if depth == indent:
-                passed.append(candidate)
-            # Everything between a line and its parent is at least as deep as the line,
-            # so the scan goes on at the parent itself (blank lines have no parent).
-            parent = self._parents.get(candidate) if depth >= 0 else None
-            candidate = candidate - 1 if parent is None else parent
-        for line in passed:
-            self._parents[line] = candidate
-        return candidate
+    if code.split(None, 1)[0] not in _CONTINUED_HEADERS:
+        return False
+    return code.endswith("\\") or any(
+        code.count(opening) > code.count(closing) for opening, closing in ("()", "[]", "{}")
+    )
 
 
-@lru_cache(maxsize=256)
-def _outline_of(path: Path) -> _Outline:
-    return _Outline(_lines_of(path))
+def _may_hide_type_checking(code: str) -> bool:
+    """A condition split over lines, of which this first line does not show enough.
 
-
-def _opens_definition(code: str) -> bool:
-    """A ``def`` / ``class`` header whose parameters go on over the next lines.
-
-    ``def``, ``async`` and ``class`` are keywords, so a line starting with one is the
-    start of a definition, never the continuation of an expression.
+    Only a bare name or attribute counts as a ``TYPE_CHECKING`` test; when the visible
+    part already has an operator, a call or a literal, the condition is not one.
     """
-    return code.split(None, 1)[0] in ("def", "async", "class") and code.count("(") > code.count(")")
+    word = code.split(None, 1)[0]
+    return word in ("if", "elif") and not _NOT_A_NAME.search(code[len(word) :])
 
 
 def _classify_by_text(
-    lines: tuple[str, ...], line: int, outline: _Outline | None = None
+    lines: tuple[str, ...], line: int, outline: Outline | None = None
 ) -> ImportKind | None:
     """Classify from indentation alone; None when the text is ambiguous."""
     if not 0 < line <= len(lines):
         return None
-    outline = outline or _Outline(lines)
+    outline = outline or Outline(lines)
     indent = outline.indent(line - 1)
     found: list[ImportKind] = []
     closing = False  # just passed the ')' line of a multi-line header
@@ -205,10 +184,15 @@ def _classify_by_text(
             if code.startswith("@"):
                 continue
             return None
-        if not (code.endswith(":") or closing or _opens_definition(code)):
+        continued = not code.endswith(":")  # the header goes on below this line
+        if continued and not (closing or _continued_header(code)):
+            return None
+        if continued and _may_hide_type_checking(code):
             return None
         closing = False
         indent = outline.indent(index)
+        if continued and code.split(None, 1)[0] in ("if", "elif"):
+            continue  # shown above not to be a TYPE_CHECKING test
         if kind := _header_kind(code):
             found.append(kind)
     if closing or indent:

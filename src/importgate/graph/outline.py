@@ -17,10 +17,11 @@ class Outline:
     """The indentation structure of one file, worked out only where the walk goes.
 
     ``above(index, indent)`` is the nearest line above ``index`` indented less than
-    ``indent``. Scanning line by line, every import in a long class would re-read the
-    class body up to its header; instead a line a scan passed at the indentation it
-    looked for remembers the answer (its "parent"), and later scans jump from such a
-    line straight to its parent over lines that are all indented at least as deep.
+    ``indent``. Scanning line by line, every import in a long function would re-read the
+    function up to its header. Instead, each line a scan passes learns its "parent" (the
+    nearest line above it that is indented less) as soon as the scan meets that parent,
+    and later scans jump from a line straight to its parent: everything in between is
+    indented at least as deep. Each line of a file is scanned at most once.
     """
 
     def __init__(self, lines: tuple[str, ...]) -> None:
@@ -36,18 +37,27 @@ class Outline:
 
     def above(self, index: int, indent: int) -> int:
         """Index of the nearest line above ``index`` with ``0 <= indentation < indent``."""
-        passed: list[int] = []  # lines as deep as ``indent``: their parent is the answer
+        # The hot loop of a big report: indent() is inlined and attributes are locals.
+        lines, indents, parents = self.lines, self._indents, self._parents
+        pending: list[int] = []  # passed lines whose parent is not met yet, deepest last
         candidate = index - 1
         while candidate >= 0:
-            depth = self.indent(candidate)
-            if 0 <= depth < indent:
-                break
-            if depth == indent:
-                passed.append(candidate)
-            # Everything between a line and its parent is at least as deep as the line,
-            # so the scan goes on at the parent itself (blank lines have no parent).
-            parent = self._parents.get(candidate) if depth >= 0 else None
-            candidate = candidate - 1 if parent is None else parent
-        for line in passed:
-            self._parents[line] = candidate
-        return candidate
+            depth = indents[candidate]
+            if depth is None:
+                depth = indents[candidate] = _indent(lines[candidate])
+            if depth < 0:  # blank or comment-only: no place in the structure
+                candidate -= 1
+                continue
+            while pending and (indents[pending[-1]] or 0) > depth:
+                parents[pending.pop()] = candidate
+            if depth < indent:
+                return candidate
+            parent = parents.get(candidate)
+            if parent is None:
+                pending.append(candidate)
+                candidate -= 1
+            else:
+                candidate = parent
+        for line in pending:
+            parents[line] = -1  # nothing above is indented less
+        return -1

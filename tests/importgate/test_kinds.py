@@ -162,3 +162,25 @@ def test_continued_headers_need_no_parser_unless_a_condition_is_hidden(tmp_path:
         "import collections": None,
         "import json": ImportKind.RUNTIME,
     }
+
+
+def test_line_numbers_count_only_real_line_ends(tmp_path: Path):
+    """A form feed (a '^L' page break) or a CR LF file must not shift the lines."""
+    source = (
+        "import os\r\n"
+        "\x0c\r\n"
+        "def f():\r\n"
+        "    import json\r\n"
+        "\x0c    import csv\r\n"
+        "import sys  # after the page break\r\n"
+    )
+    path = tmp_path / "paged.py"
+    path.write_bytes(source.encode())
+    expected = _ast_kinds(path)
+    assert expected == {
+        1: ImportKind.RUNTIME,
+        4: ImportKind.DEFERRED,
+        5: ImportKind.DEFERRED,
+        6: ImportKind.RUNTIME,
+    }
+    assert classify_lines(path, expected) == expected

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from importgate.graph.outline import Outline
+from importgate.graph.outline import Outline, indentation
 from importgate.model import ImportKind
 
 Span = tuple[int, int]
@@ -80,10 +80,18 @@ def _spans(tree: ast.Module) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
 @lru_cache(maxsize=1024)  # a big report links a few hundred files, each many times
 def _lines_of(path: Path) -> tuple[str, ...]:
     try:
-        # Bytes decoded at once: the same lines as read_text(), without its newline pass.
-        return tuple(path.read_bytes().decode("utf-8", errors="replace").splitlines())
+        text = path.read_bytes().decode("utf-8", errors="replace")
     except OSError:
         return ()
+    # Lines as Python (and grimp) number them: only \r\n, \r and \n end a line.
+    # str.splitlines() also splits at form feeds and other separators, which shifts
+    # every line number after a page break ('^L') in old code.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return tuple(lines)
 
 
 @lru_cache(maxsize=4096)
@@ -210,7 +218,7 @@ def classify_lines(path: Path | None, line_numbers: Iterable[int]) -> Mapping[in
     source = _lines_of(path)
     kinds: dict[int, ImportKind] = {}
     for line in lines:
-        if 0 < line <= len(source) and source[line - 1][:1] not in (" ", "\t"):
+        if 0 < line <= len(source) and indentation(source[line - 1]) == 0:
             kinds[line] = ImportKind.RUNTIME  # column 0: a module-level statement
         elif kind := _classify_by_text(source, line, _outline_of(path)):
             kinds[line] = kind

@@ -7,10 +7,16 @@ headers that enclose it.
 from __future__ import annotations
 
 
-def _indent(text: str) -> int:
-    """Indentation of one line; -1 for blank and comment-only lines."""
-    stripped = text.lstrip(" \t")
-    return -1 if not stripped or stripped[0] == "#" else len(text) - len(stripped)
+def indentation(text: str) -> int:
+    """Indentation of one line; -1 for blank and comment-only lines.
+
+    As in Python's tokenizer, a form feed in the leading blanks starts the count anew.
+    """
+    stripped = text.lstrip(" \t\f")
+    if not stripped or stripped[0] == "#":
+        return -1
+    leading = text[: len(text) - len(stripped)]
+    return len(leading) - leading.rfind("\f") - 1
 
 
 class Outline:
@@ -32,7 +38,7 @@ class Outline:
     def indent(self, index: int) -> int:
         known = self._indents[index]
         if known is None:
-            known = self._indents[index] = _indent(self.lines[index])
+            known = self._indents[index] = indentation(self.lines[index])
         return known
 
     def above(self, index: int, indent: int) -> int:
@@ -44,7 +50,7 @@ class Outline:
         while candidate >= 0:
             depth = indents[candidate]
             if depth is None:
-                depth = indents[candidate] = _indent(lines[candidate])
+                depth = indents[candidate] = indentation(lines[candidate])
             if depth < 0:  # blank or comment-only: no place in the structure
                 candidate -= 1
                 continue

@@ -94,3 +94,21 @@ def test_only_lines_not_yet_known_are_classified(tmp_path: Path):
         5: ImportKind.DEFERRED,
     }
     assert asked == [[1, 5]]
+
+
+def test_entries_of_deleted_files_are_dropped_when_the_cache_is_saved(tmp_path: Path):
+    kept, gone, new = (tmp_path / name for name in ("kept.py", "gone.py", "new.py"))
+    for path in (kept, gone, new):
+        path.write_text("def f():\n    import json\n", encoding="utf-8")
+    cache = KindCache(tmp_path / "cache")
+    cache.kinds(kept, [2], classify_lines)
+    cache.kinds(gone, [2], classify_lines)
+    cache.save()
+    gone.unlink()
+
+    later = KindCache(tmp_path / "cache")
+    later.kinds(new, [2], classify_lines)  # something new, so the cache is written again
+    later.save()
+
+    saved = json.loads((tmp_path / "cache" / FILENAME).read_text())["files"]
+    assert sorted(saved) == sorted([str(kept), str(new)])

@@ -73,6 +73,12 @@ class KindCache:
         """Write the cache if anything was added (silently skipped when it cannot be)."""
         if self._directory is None or not self._dirty:
             return
+        # Forget files that are gone (renamed, deleted, another branch), so the cache does
+        # not grow for ever; files seen in this run were just checked.
+        seen = {str(path) for path in self._stamps}
+        for key in [key for key in self._files if key not in seen]:
+            if not os.path.exists(key):
+                del self._files[key]
         document = {"version": _VERSION, "files": self._files}
         temporary = None
         try:

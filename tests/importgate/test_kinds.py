@@ -184,3 +184,12 @@ def test_line_numbers_count_only_real_line_ends(tmp_path: Path):
         6: ImportKind.RUNTIME,
     }
     assert classify_lines(path, expected) == expected
+
+
+def test_odd_whitespace_lines_leave_the_answer_to_the_parser(tmp_path: Path):
+    from importgate.graph.kinds import _classify_by_text, _lines_of
+
+    path = tmp_path / "odd.py"
+    path.write_text("def f():\n\x0b\n    import json\n", encoding="utf-8")
+    assert _classify_by_text(_lines_of(path), 3) is None
+    assert set(classify_lines(path, [3])) == {3}

@@ -185,6 +185,8 @@ def _classify_by_text(
         if index < 0:
             break
         code = lines[index].strip().split("#", 1)[0].rstrip()
+        if not code:  # only characters Python does not take as indentation
+            return None
         if code[:1] in (")", "]", "}"):
             closing = True
             continue

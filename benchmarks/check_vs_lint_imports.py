@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -176,7 +177,11 @@ def ensure_venv(workdir: Path) -> Path:
     """The benchmark venv (created, or reused when its pins are unchanged)."""
     env_dir = workdir / "venv"
     marker = env_dir / "benchmark-pins.json"
-    wanted = json.dumps({"pins": PINS, "repo": str(REPO)}, sort_keys=True)
+    # A changed pyproject.toml may bring new dependencies: then the venv is made anew.
+    project_file = hashlib.sha256((REPO / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = json.dumps(
+        {"pins": PINS, "repo": str(REPO), "pyproject": project_file}, sort_keys=True
+    )
     if marker.exists() and marker.read_text() == wanted:
         return env_dir
     print(f"Creating {env_dir} and installing {', '.join(PINS)} and {REPO.name} ...")

@@ -34,6 +34,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from collections.abc import Callable
@@ -223,18 +224,25 @@ def _children_cpu() -> float:
 
 def run_once(tool: Tool, project: Path, env: dict[str, str]) -> tuple[float, float, int, str]:
     """Run ``tool`` once: wall seconds, CPU seconds (user + system), exit code, stdout."""
-    cpu_before = _children_cpu()
-    started = time.perf_counter()
-    done = subprocess.run(
-        tool.argv, cwd=project, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
-    )
-    elapsed = time.perf_counter() - started
-    cpu = _children_cpu() - cpu_before
+    # Output goes to files, not pipes: importgate's JSON is about 2 MB, and through a
+    # pipe the child would wait for this process to be scheduled to drain it.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        cpu_before = _children_cpu()
+        started = time.perf_counter()
+        done = subprocess.run(
+            tool.argv, cwd=project, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL
+        )
+        elapsed = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", errors="replace")
+        stderr = err.read().decode("utf-8", errors="replace")
     if done.returncode not in (0, 1):
         raise BenchmarkError(
-            f"{tool.name} could not run (exit {done.returncode}):\n{done.stderr[-3000:]}"
+            f"{tool.name} could not run (exit {done.returncode}):\n{stderr[-3000:]}"
         )
-    return elapsed, cpu, done.returncode, done.stdout
+    return elapsed, cpu, done.returncode, stdout
 
 
 def compare(results: dict[str, tuple[int, dict[str, bool]]], expected: list[str]) -> None:

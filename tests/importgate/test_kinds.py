@@ -96,3 +96,100 @@ def test_text_walk_agrees_with_the_parser_on_real_code():
     assert checked > 5000
     # The walk is only worth having if it answers nearly everything by itself.
     assert answered / checked > 0.95, (answered, checked)
+
+
+CONTINUED_HEADERS = """
+import os
+
+
+class Shape:
+    def area(self, width: int, height: int,
+             unit: str = "m") -> float:
+        import math
+        return math.prod((width, height))
+
+    def grow(self, factor: float) -> \\
+            "Shape":
+        import copy
+        return copy.copy(self)
+
+    def check(self, values):
+        if isinstance(values, (list, tuple)) and \\
+                len(values) > 1:
+            import statistics
+        if (
+            TYPE_CHECKING
+        ):
+            import typing
+        for value in sorted(values,
+                            key=abs):
+            import decimal
+
+
+if (
+    TYPE_CHECKING
+):
+    import collections
+while (os.environ
+       and False):
+    import json
+"""
+
+
+def test_continued_headers_agree_with_the_parser(tmp_path: Path):
+    path = tmp_path / "shapes.py"
+    path.write_text(CONTINUED_HEADERS.lstrip("\n"), encoding="utf-8")
+    expected = _ast_kinds(path)
+    assert sorted(expected.values()).count(ImportKind.TYPING) == 2
+    assert classify_lines(path, expected) == expected
+
+
+def test_continued_headers_need_no_parser_unless_a_condition_is_hidden(tmp_path: Path):
+    from importgate.graph.kinds import _classify_by_text, _lines_of
+
+    path = tmp_path / "shapes.py"
+    path.write_text(CONTINUED_HEADERS.lstrip("\n"), encoding="utf-8")
+    lines = _lines_of(path)
+    by_text = {lines[line - 1].strip(): _classify_by_text(lines, line) for line in _ast_kinds(path)}
+    assert by_text == {
+        "import os": ImportKind.RUNTIME,
+        "import math": ImportKind.DEFERRED,
+        "import copy": ImportKind.DEFERRED,
+        "import statistics": ImportKind.DEFERRED,
+        # `if (` hides whether the condition is TYPE_CHECKING: left to the parser.
+        "import typing": None,
+        "import decimal": ImportKind.DEFERRED,
+        "import collections": None,
+        "import json": ImportKind.RUNTIME,
+    }
+
+
+def test_line_numbers_count_only_real_line_ends(tmp_path: Path):
+    """A form feed (a '^L' page break) or a CR LF file must not shift the lines."""
+    source = (
+        "import os\r\n"
+        "\x0c\r\n"
+        "def f():\r\n"
+        "    import json\r\n"
+        "\x0c    import csv\r\n"
+        "import sys  # after the page break\r\n"
+    )
+    path = tmp_path / "paged.py"
+    path.write_bytes(source.encode())
+    expected = _ast_kinds(path)
+    assert expected == {
+        1: ImportKind.RUNTIME,
+        4: ImportKind.DEFERRED,
+        5: ImportKind.DEFERRED,
+        6: ImportKind.RUNTIME,
+    }
+    assert classify_lines(path, expected) == expected
+
+
+def test_odd_whitespace_lines_leave_the_answer_to_the_parser(tmp_path: Path):
+    from importgate.graph.kinds import _classify_by_text, _lines_of
+
+    path = tmp_path / "odd.py"
+    path.write_text("def f():\n\x0b\n    import json\n", encoding="utf-8")
+    assert _classify_by_text(_lines_of(path), 3) is None
+    assert set(classify_lines(path, [3])) == {3}

@@ -35,9 +35,16 @@ from importgate.report import text as text_report
     metavar="ID",
     help="Check only this contract id. Repeatable.",
 )
-@click.option("--no-cache", is_flag=True, help="Build the graph without grimp's cache.")
 @click.option(
-    "--cache-dir", metavar="DIR", help="grimp's cache directory (default: .import_linter_cache)."
+    "--no-cache",
+    is_flag=True,
+    help="Build the graph without grimp's cache (and classify imports afresh).",
+)
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    help="grimp's cache directory, where importgate also keeps each import line's kind "
+    "(default: .import_linter_cache).",
 )
 @click.option(
     "--format",

@@ -25,7 +25,7 @@ from importlinter.domain.contract import Contract, InvalidContractOptions
 
 from importgate.engine import errors, linter
 from importgate.engine.translate import details_of, violations_of
-from importgate.graph import LinkFactory, ModuleLocator
+from importgate.graph import KindCache, LinkFactory, ModuleLocator
 from importgate.model import CheckResult, ContractResult, CouldNotRun
 
 Progress = Callable[[str, int, int], None]
@@ -99,7 +99,11 @@ def check_graph(options: CheckOptions, progress: Progress = _quiet) -> CheckedGr
         raise errors.graph_error(error, root_packages, config_file) from error
     graph_ms = int((time.perf_counter() - started) * 1000)
 
-    links = LinkFactory(graph, ModuleLocator())
+    # Import kinds are remembered beside grimp's cache, and only when grimp's is used.
+    kind_cache = KindCache(
+        None if options.no_cache else options.cache_dir or linter.default_cache_dir()
+    )
+    links = LinkFactory(graph, ModuleLocator(), kind_cache)
     results: list[ContractResult] = []
     for index, (item, contract) in enumerate(zip(selected, contracts, strict=True)):
         progress(f"Checking {contract.name}", index, len(contracts))
@@ -131,6 +135,7 @@ def check_graph(options: CheckOptions, progress: Progress = _quiet) -> CheckedGr
                 duration_ms=duration,
             )
         )
+    kind_cache.save()
     progress("Done", len(contracts), len(contracts))
     result = CheckResult(
         contracts=tuple(results),

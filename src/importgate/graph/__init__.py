@@ -5,8 +5,9 @@ on top: the source file of each module, the text of each import line and whether
 import runs at import time, later, or never (``if TYPE_CHECKING:``).
 """
 
+from importgate.graph.kindcache import KindCache
 from importgate.graph.kinds import classify_lines
 from importgate.graph.links import LinkFactory
 from importgate.graph.sources import ModuleLocator
 
-__all__ = ["LinkFactory", "ModuleLocator", "classify_lines"]
+__all__ = ["KindCache", "LinkFactory", "ModuleLocator", "classify_lines"]

@@ -22,10 +22,12 @@ contract; the text walk answers almost every line exactly and the parser the res
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from importgate.graph.outline import Outline, indentation
 from importgate.model import ImportKind
 
 Span = tuple[int, int]
@@ -75,12 +77,21 @@ def _spans(tree: ast.Module) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     return tuple(typing), tuple(deferred)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)  # a big report links a few hundred files, each many times
 def _lines_of(path: Path) -> tuple[str, ...]:
     try:
-        return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
+        text = path.read_bytes().decode("utf-8", errors="replace")
     except OSError:
         return ()
+    # Lines as Python (and grimp) number them: only \r\n, \r and \n end a line.
+    # str.splitlines() also splits at form feeds and other separators, which shifts
+    # every line number after a page break ('^L') in old code.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return tuple(lines)
 
 
 @lru_cache(maxsize=4096)
@@ -122,37 +133,60 @@ def _header_kind(header: str) -> ImportKind | None:
     return None
 
 
-def _indents(lines: tuple[str, ...]) -> tuple[int, ...]:
-    """Indentation of each line; -1 for blank and comment-only lines."""
-    result = []
-    for text in lines:
-        stripped = text.lstrip(" \t")
-        result.append(-1 if not stripped or stripped[0] == "#" else len(text) - len(stripped))
-    return tuple(result)
+@lru_cache(maxsize=1024)
+def _outline_of(path: Path) -> Outline:
+    return Outline(_lines_of(path))
 
 
-@lru_cache(maxsize=256)
-def _indents_of(path: Path) -> tuple[int, ...]:
-    return _indents(_lines_of(path))
+# Keywords that can only start a compound statement's header (``match`` and ``case`` are
+# soft keywords, so a line starting with them may be a continued expression).
+_CONTINUED_HEADERS = ("def", "async", "class", "if", "elif", "while", "for", "with", "except")
+
+# A condition that is only a name or an attribute (``TYPE_CHECKING``,
+# ``typing.TYPE_CHECKING``) has nothing but these characters, and none of these words.
+_NOT_A_NAME = re.compile(r"[^\w.()\s\\]|\b(?:and|or|not|is|in|if|else|lambda)\b|\w\s*\(")
+
+
+def _continued_header(code: str) -> bool:
+    """The first line of a header that goes on over the next lines.
+
+    A bracket left open or a trailing backslash continues the line.
+    """
+    if code.split(None, 1)[0] not in _CONTINUED_HEADERS:
+        return False
+    return code.endswith("\\") or any(
+        code.count(opening) > code.count(closing) for opening, closing in ("()", "[]", "{}")
+    )
+
+
+def _may_hide_type_checking(code: str) -> bool:
+    """A condition split over lines, of which this first line does not show enough.
+
+    Only a bare name or attribute counts as a ``TYPE_CHECKING`` test; when the visible
+    part already has an operator, a call or a literal, the condition is not one.
+    """
+    word = code.split(None, 1)[0]
+    return word in ("if", "elif") and not _NOT_A_NAME.search(code[len(word) :])
 
 
 def _classify_by_text(
-    lines: tuple[str, ...], line: int, indents: tuple[int, ...] | None = None
+    lines: tuple[str, ...], line: int, outline: Outline | None = None
 ) -> ImportKind | None:
     """Classify from indentation alone; None when the text is ambiguous."""
     if not 0 < line <= len(lines):
         return None
-    if indents is None:
-        indents = _indents(lines)
-    indent = indents[line - 1]
+    outline = outline or Outline(lines)
+    indent = outline.indent(line - 1)
     found: list[ImportKind] = []
     closing = False  # just passed the ')' line of a multi-line header
-    for index in range(line - 2, -1, -1):
-        if indent <= 0:
+    index = line - 1
+    while indent > 0:
+        index = outline.above(index, indent)
+        if index < 0:
             break
-        if not 0 <= indents[index] < indent:
-            continue
         code = lines[index].strip().split("#", 1)[0].rstrip()
+        if not code:  # only characters Python does not take as indentation
+            return None
         if code[:1] in (")", "]", "}"):
             closing = True
             continue
@@ -160,10 +194,15 @@ def _classify_by_text(
             if code.startswith("@"):
                 continue
             return None
-        if not (code.endswith(":") or closing):
+        continued = not code.endswith(":")  # the header goes on below this line
+        if continued and not (closing or _continued_header(code)):
+            return None
+        if continued and _may_hide_type_checking(code):
             return None
         closing = False
-        indent = indents[index]
+        indent = outline.indent(index)
+        if continued and code.split(None, 1)[0] in ("if", "elif"):
+            continue  # shown above not to be a TYPE_CHECKING test
         if kind := _header_kind(code):
             found.append(kind)
     if closing or indent:
@@ -181,9 +220,9 @@ def classify_lines(path: Path | None, line_numbers: Iterable[int]) -> Mapping[in
     source = _lines_of(path)
     kinds: dict[int, ImportKind] = {}
     for line in lines:
-        if 0 < line <= len(source) and source[line - 1][:1] not in (" ", "\t"):
+        if 0 < line <= len(source) and indentation(source[line - 1]) == 0:
             kinds[line] = ImportKind.RUNTIME  # column 0: a module-level statement
-        elif kind := _classify_by_text(source, line, _indents_of(path)):
+        elif kind := _classify_by_text(source, line, _outline_of(path)):
             kinds[line] = kind
     indented = [line for line in lines if line not in kinds]
     if not indented:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import grimp
 
+from importgate.graph.kindcache import KindCache
 from importgate.graph.kinds import classify_lines
 from importgate.graph.sources import ModuleLocator
 from importgate.model import ImportKind, Link
@@ -23,15 +24,26 @@ _KIND_ORDER = {
 class LinkFactory:
     """Build links from a graph, with file paths, line text and import kinds."""
 
-    def __init__(self, graph: grimp.ImportGraph, locator: ModuleLocator | None = None) -> None:
+    def __init__(
+        self,
+        graph: grimp.ImportGraph,
+        locator: ModuleLocator | None = None,
+        kind_cache: KindCache | None = None,
+    ) -> None:
         self.graph = graph
         self.locator = locator or ModuleLocator()
+        self.kind_cache = kind_cache
+
+    def _classify(self, importer: str, lines: list[int]) -> dict[int, ImportKind]:
+        path = self.locator.file_of(importer)
+        if path is None or self.kind_cache is None:
+            return dict(classify_lines(path, lines))
+        return self.kind_cache.kinds(path, lines, classify_lines)
 
     def kinds_of(self, importer: str, imported: str) -> dict[int, ImportKind]:
         """The kind of every line on which ``importer`` imports ``imported``."""
         details = self.graph.get_import_details(importer=importer, imported=imported)
-        lines = [detail["line_number"] for detail in details]
-        return dict(classify_lines(self.locator.file_of(importer), lines))
+        return self._classify(importer, [detail["line_number"] for detail in details])
 
     def link(self, importer: str, imported: str, line_numbers: Iterable[int | None] = ()) -> Link:
         """Explain the direct import ``importer -> imported``.
@@ -43,8 +55,7 @@ class LinkFactory:
         wanted = {n for n in line_numbers if n is not None}
         if wanted:
             details = [d for d in details if d["line_number"] in wanted] or details
-        path = self.locator.file_of(importer)
-        kinds = classify_lines(path, [d["line_number"] for d in details])
+        kinds = self._classify(importer, [d["line_number"] for d in details])
         details = sorted(
             details,
             key=lambda d: (_KIND_ORDER[kinds[d["line_number"]]], d["line_number"]),

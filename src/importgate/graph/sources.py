@@ -49,12 +49,19 @@ class ModuleLocator:
                     return candidate
         return None
 
+    @cache  # noqa: B019
+    def _real_dir(self, directory: Path) -> Path:
+        return directory.resolve()
+
+    @cache  # noqa: B019
     def display_path(self, module: str) -> str | None:
         """The module's file relative to the base directory (POSIX separators)."""
         path = self.file_of(module)
         if path is None:
             return None
-        resolved = path.resolve()
+        # Resolving a path costs a system call per directory level: each directory is
+        # resolved once, and the file itself again only when it is a symbolic link.
+        resolved = path.resolve() if path.is_symlink() else self._real_dir(path.parent) / path.name
         try:
             return resolved.relative_to(self._base).as_posix()
         except ValueError:

@@ -114,7 +114,16 @@ def _baseline(result: CheckResult, text: Text) -> None:
 
 def write(result: CheckResult, console: Console) -> None:
     """Print the report on ``console``."""
-    console.print(build(result, console.width), soft_wrap=True)
+    text = build(result, console.width)
+    if console.color_system is None and not (console.quiet or console.record):
+        plain = text.plain
+        if "\t" not in plain:
+            # No colour and no wrapping (soft wrap): rich would print exactly the plain
+            # text, but laying out thousands of violations takes it longer than the
+            # whole check. Tabs are left to rich, which expands them.
+            console.file.write(plain + "\n")
+            return
+    console.print(text, soft_wrap=True)
 
 
 def render_plain(result: CheckResult) -> str:

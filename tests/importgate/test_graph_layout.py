@@ -6,6 +6,7 @@ program. The SVG's own comment says which program wrote it.
 
 from __future__ import annotations
 
+import re
 import shutil
 import stat
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 
 from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, run_cli
 from tests.importgate.test_graph_cli import BROKEN, CYCLE_CONFIG
-from tests.importgate.tools import LAYOUT_PROGRAMS, layout_program, require
+from tests.importgate.tools import LAYOUT_PROGRAMS, REPO, layout_program, require
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -117,3 +118,17 @@ def test_layout_program_that_fails_exits_2_with_its_error(project, tmp_path):
     assert "syntax error in line 1" in run.stderr
     assert "--format dot" in run.stderr and "Traceback" not in run.stderr
     assert run.stdout == ""
+
+
+@pytest.mark.parametrize("program", LAYOUT_PROGRAMS)
+def test_many_imports_across_layer_boxes_lay_out(tmp_path, program):
+    # importgate itself at depth 2: 50+ modules in layer boxes with 100+ imports between
+    # the boxes, which Graphviz's default ranking rejects ("trouble in init_rank").
+    target = tmp_path / "importgate.svg"
+    args = ("graph", "importgate", "--depth", "2", "--format", "svg", "--output", str(target))
+    run = run_cli(REPO, *args, env_extra={"IMPORTGATE_DOT": layout_program(program)})
+    assert run.returncode == 0, run.stderr
+    svg = target.read_text()
+    ids = re.findall(r'<g id="node&#45;(m_\w+)" class="node">', svg)
+    assert "m_importgate_report_graphviz" in ids and "m_importgate_model_errors" in ids
+    assert len(ids) > 40

@@ -57,6 +57,10 @@ def render(diagram: Diagram) -> str:
     ids = node_ids(node.id for node in diagram.nodes)
     context = RenderContext(rankdir=Rankdir.TOP_BOTTOM)
     with context.graph(name="importgate", concentrate=False):
+        # Graphviz's default ranking of clusters fails ("trouble in init_rank") on a
+        # layered graph with many imports across the boxes (importgate at --depth 2);
+        # newrank ranks the whole graph at once and keeps each cluster together.
+        context.writeln("    newrank=true;")
         if diagram.title:
             context.writeln(f'    label="{_value(diagram.title)}"; labelloc=t; fontname=Helvetica;')
         layers = sorted(

@@ -41,10 +41,16 @@ def write_tree(root: Path, files: Mapping[str, str]) -> Path:
     return root
 
 
-def run_cli(cwd: Path, *args: str, command: str = "importgate") -> Run:
-    """Run ``python -m importgate ...`` (or ``lint-imports``) in ``cwd``, no stdin."""
+def run_cli(
+    cwd: Path, *args: str, command: str = "importgate", env_extra: Mapping[str, str] | None = None
+) -> Run:
+    """Run ``python -m importgate ...`` (or ``lint-imports``) in ``cwd``, no stdin.
+
+    ``env_extra`` sets (or, with an empty value, clears) environment variables.
+    """
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "COLUMNS")}
     env["COLUMNS"] = "200"
+    env.update(env_extra or {})
     if command == "importgate":
         argv = [sys.executable, "-m", "importgate", *args]
     else:

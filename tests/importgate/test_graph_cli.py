@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 
 import pytest
 
 from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, ini, run_cli
-from tests.importgate.tools import require
 
 # shop.high -> shop.mid -> shop.low, plus an upward import low -> high and a
 # cycle between two modules of an unlayered subpackage.
@@ -169,57 +164,6 @@ def test_could_not_run_exits_2_with_a_message(project, args, message):
     assert run.returncode == 2
     assert message in run.stderr
     assert "Traceback" not in run.stderr
-
-
-@pytest.mark.parametrize("fmt", ["svg", "html"])
-def test_svg_and_html_without_dot_exit_2_saying_how_to_install(project, tmp_path, fmt):
-    root = project(LAYERED, LAYERS_CONFIG)
-    empty = tmp_path / "empty-path"
-    empty.mkdir()
-    env = {**os.environ, "PATH": str(empty), "COLUMNS": "200"}
-    env.pop("PYTHONPATH", None)
-    completed = subprocess.run(
-        [sys.executable, "-m", "importgate", "graph", "shop", "--format", fmt],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
-    assert completed.returncode == 2
-    assert "'dot'" in completed.stderr
-    assert "apt-get install graphviz" in completed.stderr
-    assert "brew install graphviz" in completed.stderr
-
-
-def test_svg_through_graphviz_has_every_module_and_red_edge(project, tmp_path):
-    import shutil
-
-    require(shutil.which("dot"), "Graphviz dot", "apt-get install graphviz")
-    root = project(BROKEN, CYCLE_CONFIG)
-    target = tmp_path / "shop.svg"
-    run = run_cli(root, "graph", "shop", "--format", "svg", "--output", str(target))
-    assert run.returncode == 0, run.stderr
-    svg = target.read_text()
-    assert svg.lstrip().startswith("<?xml") and "</svg>" in svg
-    tree = ET.fromstring(svg)
-    groups = {g.get("id"): g for g in tree.iter("{http://www.w3.org/2000/svg}g")}
-    texts = {
-        "".join(g.itertext()).strip().split("\n")[-1]
-        for ident, g in groups.items()
-        if ident and ident.startswith("node-")
-    }
-    assert texts == {"high", "mid", "low", "util"}
-    strokes = {}
-    for ident, g in groups.items():
-        if ident and ident.startswith("edge-"):
-            title = g.find("{http://www.w3.org/2000/svg}title")
-            path = g.find(".//{http://www.w3.org/2000/svg}path")
-            assert title is not None and path is not None
-            strokes[title.text] = path.get("stroke")
-    assert strokes["m_shop_low->m_shop_high"] == "#d32f2f"
-    assert strokes["m_shop_high->m_shop_mid"] == "#ef6c00"
 
 
 def test_embed_rewrites_only_the_block_between_markers(project):

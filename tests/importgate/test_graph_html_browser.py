@@ -1,7 +1,8 @@
 """The HTML picture in headless Chromium (Debian's, driven by Selenium + chromedriver).
 
 The page must load without console errors or network, show every module of the
-fixture package, highlight a clicked module's neighbours, and pan / zoom.
+fixture package, highlight a clicked module's neighbours, and pan / zoom, with the SVG
+laid out by each layout program (system Graphviz ``dot``, and graphviz-pure).
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, run_cli
-from tests.importgate.tools import CHROMIUM_FLAGS, chromium, require
+from tests.importgate.tools import (
+    CHROMIUM_FLAGS,
+    LAYOUT_PROGRAMS,
+    chromium,
+    layout_program,
+    require,
+)
 
 FIXTURE = {
     **LAYERED,
@@ -44,10 +51,17 @@ def browser() -> Iterator[object]:
         driver.quit()
 
 
-def _page(project, tmp_path: Path) -> Path:
+@pytest.fixture(params=LAYOUT_PROGRAMS)
+def layout(request: pytest.FixtureRequest) -> str:
+    """The path of the layout program the page's SVG is made with."""
+    return layout_program(request.param)
+
+
+def _page(project, tmp_path: Path, layout: str) -> Path:
     root = project(FIXTURE, LAYERS_CONFIG)
     target = tmp_path / "shop.html"
-    run = run_cli(root, "graph", "shop", "--format", "html", "--output", str(target))
+    args = ("graph", "shop", "--format", "html", "--output", str(target))
+    run = run_cli(root, *args, env_extra={"IMPORTGATE_DOT": layout})
     assert run.returncode == 0, run.stderr
     return target
 
@@ -57,9 +71,9 @@ def _classes(driver, module: str) -> set[str]:
     return set((element.get_attribute("class") or "").split())
 
 
-def test_page_shows_every_module_and_highlights_neighbours(project, tmp_path, browser):
+def test_page_shows_every_module_and_highlights_neighbours(project, tmp_path, layout, browser):
     driver = browser
-    page = _page(project, tmp_path)
+    page = _page(project, tmp_path, layout)
     html = page.read_text()
     assert "http://" not in html.replace("http://www.w3.org", "")
     assert "https://" not in html and "<script src" not in html and "<link" not in html
@@ -114,9 +128,9 @@ def test_page_shows_every_module_and_highlights_neighbours(project, tmp_path, br
     assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
-def test_zoom_and_pan_change_the_view(project, tmp_path, browser):
+def test_zoom_and_pan_change_the_view(project, tmp_path, layout, browser):
     driver = browser
-    driver.get(_page(project, tmp_path).as_uri())
+    driver.get(_page(project, tmp_path, layout).as_uri())
     svg = driver.find_element("css selector", "#canvas svg")
     before = [float(v) for v in svg.get_dom_attribute("viewBox").split()]
 

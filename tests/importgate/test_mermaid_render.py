@@ -11,7 +11,7 @@ import pytest
 
 from importgate.model.diagram import Diagram, DiagramEdge, DiagramNode, EdgeStyle, NodeStyle
 from importgate.report.mermaid import render
-from tests.importgate.test_readme_graph import readme_blocks
+from tests.importgate.test_readme_graph import README_MODULES, readme_blocks
 from tests.importgate.tools import REPO, mmdc, puppeteer_config
 
 
@@ -120,7 +120,7 @@ def test_names_that_need_escaping_render_as_written(rendered):
 
 def test_readme_diagrams_render(rendered):
     blocks = readme_blocks()
-    assert "importgate" in blocks
+    assert set(blocks) == set(README_MODULES)
     for module in blocks:
         nodes, links = _parse(rendered[f"readme:{module}"])
         assert nodes and links, module

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import grimp
+import pytest
 
 from importgate.graph.collapse import collapse
 from importgate.report.mermaid import node_ids
@@ -19,19 +20,30 @@ def readme_blocks() -> dict[str, str]:
     return dict(BLOCK.findall((REPO / "README.md").read_text(encoding="utf-8")))
 
 
-def test_readme_embeds_importgate_as_drawn_from_the_current_code():
+README_MODULES = ("importgate", "auditflow", "auditflow.engine.orchestrator")
+"""The packages whose architecture the README shows (its section "This repository's ...")."""
+
+
+def test_readme_embeds_exactly_these_diagrams():
+    assert list(readme_blocks()) == list(README_MODULES)
+
+
+@pytest.mark.parametrize("module", README_MODULES)
+def test_readme_embeds_the_diagram_drawn_from_the_current_code(module):
     blocks = readme_blocks()
-    assert "importgate" in blocks
-    text = blocks["importgate"]
-    current = collapse(grimp.build_graph("importgate", cache_dir=None), "importgate", 1)
+    assert module in blocks
+    text = blocks[module]
+    root = module.split(".")[0]
+    current = collapse(grimp.build_graph(root, cache_dir=None), module, 1)
     ids = node_ids(current.nodes)
+    command = f"importgate graph {module} --embed README.md"
     shown = set(re.findall(r"^\s+(m_\w+)\[", text, re.M))
-    assert shown == set(ids.values()), "README diagram is stale: run importgate graph --embed"
-    arrows = set(re.findall(r"^\s+(m_\w+) -->\|\"\d+\"\| (m_\w+)$", text, re.M))
-    assert arrows <= {(ids[a], ids[b]) for a, b in current.edges}, (
-        "README diagram shows an import that no longer exists: run "
-        "'importgate graph importgate --embed README.md'"
+    assert shown == set(ids.values()), f"README diagram is stale: run '{command}'"
+    arrows = set(re.findall(r"^\s+(m_\w+) (?:-->|==>|-\.->)\|\"\d+\"\| (m_\w+)$", text, re.M))
+    assert arrows == {(ids[a], ids[b]) for a, b in current.edges}, (
+        f"README diagram shows other imports than the code has: run '{command}'"
     )
+    assert f'title: "{module} (depth 1)"' in text
 
 
 def test_readme_main_command_writes_pictures_to_reports():

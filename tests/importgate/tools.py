@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from importgate.report.graphviz import find_graphviz_pure
+
 REPO = Path(__file__).resolve().parents[2]
 
 CHROMIUM_FLAGS = (
@@ -34,6 +36,19 @@ def require(path: str | None, what: str, install: str) -> str:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message} (.ci/run installs it, so CI must have it)")
     pytest.skip(message)
+
+
+LAYOUT_PROGRAMS = ("dot", "graphviz-pure")
+"""The layout programs the svg / html formats can run: a system Graphviz, graphviz-pure."""
+
+
+def layout_program(name: str) -> str:
+    """The path of layout program ``name``: system ``dot`` (or skip), or graphviz-pure."""
+    if name == "dot":
+        return require(shutil.which("dot"), "Graphviz dot", "apt-get install graphviz")
+    found = find_graphviz_pure()
+    assert found, "graphviz-pure is a dependency of importgate: reinstall with pip install -e ."
+    return found
 
 
 def chromium() -> str:

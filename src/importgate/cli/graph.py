@@ -41,7 +41,8 @@ def graph_filename(module: str, format_name: str) -> str:
     "formats",
     multiple=True,
     type=click.Choice(sorted(GRAPH_FORMATS)),
-    help="Picture format. Repeatable; default: mermaid. svg and html need Graphviz's dot.",
+    help="Picture format. Repeatable; default: mermaid. svg and html are laid out by the "
+    "system's Graphviz dot when on PATH, else by graphviz-pure (IMPORTGATE_DOT forces one).",
 )
 @click.option(
     "--output",

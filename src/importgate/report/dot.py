@@ -3,7 +3,8 @@
 pydeps draws the graph *it* finds (with its own module finder, clustering and colours
 by distance); it cannot take a graph built elsewhere. What fits is its Graphviz layer:
 ``pydeps.render_context.RenderContext`` writes the DOT text (graph header, nodes,
-edges with attributes) and ``pydeps.dot.call_graphviz_dot`` pipes it through ``dot``.
+edges with attributes). The layout program (a system ``dot``, else the graphviz-pure
+binary importgate depends on) is chosen and run by :mod:`importgate.report.graphviz`.
 Layers become labelled clusters, chained by invisible edges so the lowest layer is
 drawn at the bottom.
 """
@@ -12,21 +13,16 @@ from __future__ import annotations
 
 import itertools
 import re
-import shutil
 
-from pydeps.dot import call_graphviz_dot
 from pydeps.render_context import Rankdir, RenderContext
 
-from importgate.model import CouldNotRun, Diagram, DiagramNode, EdgeStyle, NodeStyle
+from importgate.model import Diagram, DiagramNode, EdgeStyle, NodeStyle
+from importgate.report import graphviz
 from importgate.report.mermaid import EDGE_COLOURS, node_ids
 
 __all__ = ["DOT_INSTALL_HINT", "render", "require_dot", "to_svg"]
 
-DOT_INSTALL_HINT = (
-    "Install Graphviz, which provides it: 'apt-get install graphviz' (Debian/Ubuntu), "
-    "'brew install graphviz' (macOS), 'choco install graphviz' (Windows). "
-    "The mermaid and dot formats need no Graphviz."
-)
+DOT_INSTALL_HINT = graphviz.INSTALL_HINT
 
 _FILL = {
     NodeStyle.NORMAL: "#eef2ff",
@@ -61,6 +57,10 @@ def render(diagram: Diagram) -> str:
     ids = node_ids(node.id for node in diagram.nodes)
     context = RenderContext(rankdir=Rankdir.TOP_BOTTOM)
     with context.graph(name="importgate", concentrate=False):
+        # Graphviz's default ranking of clusters fails ("trouble in init_rank") on a
+        # layered graph with many imports across the boxes (importgate at --depth 2);
+        # newrank ranks the whole graph at once and keeps each cluster together.
+        context.writeln("    newrank=true;")
         if diagram.title:
             context.writeln(f'    label="{_value(diagram.title)}"; labelloc=t; fontname=Helvetica;')
         layers = sorted(
@@ -105,25 +105,13 @@ def render(diagram: Diagram) -> str:
 
 
 def require_dot() -> str:
-    """The path of Graphviz's ``dot``; :class:`CouldNotRun` when it is not installed."""
-    found = shutil.which("dot")
-    if found is None:
-        raise CouldNotRun(
-            "The svg and html formats need Graphviz's 'dot' program, which is not on PATH.",
-            hint=DOT_INSTALL_HINT,
-        )
-    return found
+    """The layout program's path (see :func:`importgate.report.graphviz.program`).
+
+    :class:`CouldNotRun` when there is none, or when ``IMPORTGATE_DOT`` names nothing.
+    """
+    return graphviz.program().path
 
 
 def to_svg(dot_source: str) -> str:
-    """Lay out ``dot_source`` with Graphviz and return the SVG text."""
-    require_dot()
-    svg = call_graphviz_dot(dot_source, "svg")
-    text = svg.decode("utf-8") if isinstance(svg, bytes) else str(svg or "")
-    if "<svg" not in text:
-        raise CouldNotRun(
-            "Graphviz's 'dot' produced no SVG for the graph.",
-            hint="Run again with --format dot and try 'dot -Tsvg' on the output to see "
-            "Graphviz's own error.",
-        )
-    return text
+    """Lay out ``dot_source`` (system ``dot``, else graphviz-pure) and return the SVG text."""
+    return graphviz.layout(dot_source, "svg")

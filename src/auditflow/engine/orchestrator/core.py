@@ -22,6 +22,7 @@ from auditflow.core.canonical import HASH_VERSION, canonical_json, stable_hash
 from auditflow.core.landscape import LandscapeRecorder, RunHeader, open_landscape
 from auditflow.engine import pipeline as pl
 from auditflow.engine.orchestrator.aggregation import Aggregations, AggregationSpec
+from auditflow.engine.orchestrator.export import require_signing_key
 from auditflow.engine.orchestrator.types import (
     AggregationFlushResult,
     PipelineConfig,
@@ -78,6 +79,7 @@ class Orchestrator:
         """
         settings = self.config.settings
         validate_routes(settings)
+        require_signing_key(settings)  # a signed export needs its key before any row
         plugins = pl.create_plugins(settings, self.config.base_dir)
         try:
             engine = open_landscape(self.config.landscape_url)

@@ -86,22 +86,27 @@ class Signer:
         return self._running.hexdigest()
 
     def manifest(
-        self, run_id: str, index: int, created_at: datetime | None = None
+        self, run_id: str, counts: Mapping[str, int], created_at: datetime | None = None
     ) -> dict[str, Any]:
         """The signed closing record (not counted, not fed to the running hash)."""
-        record = manifest_body(run_id, index, self.count, self.final_hash, created_at)
+        record = manifest_body(run_id, counts, self.final_hash, created_at)
         return {**record, SIGNATURE_KEY: record_signature(self._key, record)}
 
 
 def manifest_body(
-    run_id: str, index: int, count: int, final_hash: str, created_at: datetime | None = None
+    run_id: str,
+    counts: Mapping[str, int],
+    final_hash: str,
+    created_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The manifest's fields (without its signature)."""
+    """The manifest's fields (without its signature): ``record_count`` and one
+    ``records_<type>`` count per record type, the final running hash, the algorithms."""
     return {
         "_type": MANIFEST_TYPE,
-        "_index": index,
+        "_index": 0,
         "run_id": run_id,
-        "record_count": count,
+        "record_count": sum(counts.values()),
+        **{f"records_{name}": count for name, count in counts.items()},
         "final_hash": final_hash,
         "hash_version": HASH_VERSION,
         "signature_algorithm": SIGNATURE_ALGORITHM,

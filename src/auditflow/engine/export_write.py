@@ -134,6 +134,7 @@ def export_run(
 
 
 def _write_json(path: Path, records: Iterator[dict[str, Any]], summary: ExportSummary) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         for record in records:
             handle.write(canonical_json(record) + b"\n")

@@ -95,8 +95,8 @@ def print_result(result: RunResult) -> None:
 def run(settings: Path, db: str | None) -> None:
     """Run the pipeline in SETTINGS and print the run id and counters.
 
-    Exit 0 completed, 1 completed with failed or quarantined rows, 2 failed or could not
-    run, 3 interrupted by SIGINT / SIGTERM (after a clean stop).
+    Exit 0 completed, 1 completed with failed or quarantined rows (or its landscape.export
+    failed), 2 failed or could not run, 3 interrupted by SIGINT / SIGTERM (after a clean stop).
     """
     config = load_config(settings, db)
     orchestrator = Orchestrator(config)

@@ -27,7 +27,7 @@ among the records of its type) and every column of its table, as plain JSON valu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Engine, Integer, Table, select, update
@@ -36,6 +36,7 @@ from auditflow.core.canonical import normalise
 from auditflow.core.landscape import schema as s
 
 __all__ = [
+    "RECORD_TABLES",
     "RECORD_TYPES",
     "column_kinds",
     "record_keys",
@@ -62,6 +63,8 @@ _ORDER: tuple[tuple[Table, tuple[str, ...]], ...] = (
 
 RECORD_TYPES: tuple[str, ...] = tuple(table.name for table, _ in _ORDER)
 """Every record type, in export order."""
+RECORD_TABLES: tuple[Table, ...] = tuple(table for table, _ in _ORDER)
+"""The landscape table of each record type, in export order."""
 
 _TABLES = {table.name: table for table, _ in _ORDER}
 _META_KINDS = {"_type": "str", "_index": "int", "_signature": "str"}
@@ -91,7 +94,7 @@ def record_keys(record_type: str, *, signed: bool) -> list[str]:
     return sorted(keys)
 
 
-def run_records(engine: Engine, run_id: str) -> Iterator[dict[str, Any]]:
+def run_records(engine: Engine, run_id: str) -> Generator[dict[str, Any], None, None]:
     """Every record of ``run_id`` in export order, streamed in chunks (flat memory)."""
     with engine.connect() as connection:
         for table, order in _ORDER:

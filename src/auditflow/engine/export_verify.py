@@ -22,7 +22,12 @@ from typing import IO, Any
 from auditflow.contracts.errors import AuditflowError
 from auditflow.core.canonical import canonical_json
 from auditflow.engine.export_records import RECORD_TYPES, column_kinds, record_keys
-from auditflow.engine.export_sign import MANIFEST_TYPE, SIGNATURE_KEY, manifest_body
+from auditflow.engine.export_sign import (
+    MANIFEST_TYPE,
+    SIGNATURE_KEY,
+    manifest_body,
+    with_signature,
+)
 from auditflow.engine.export_sign import record_signature as sign
 from auditflow.engine.export_write import CsvLines, decode_cell, encode_cell
 
@@ -73,8 +78,9 @@ class _Checker:
         """How to name a record that cannot be read: by the last good one."""
         return "the first record" if self.last is None else f"the record after {self.last}"
 
-    def record(self, where: str, record: Any) -> str:
-        """Check one record; returns its name (``type[index]``)."""
+    def record(self, where: str, record: Any, body: bytes | None = None) -> str:
+        """Check one record (``body``: its canonical JSON without ``_signature``, when the
+        caller has it already); returns its name (``type[index]``)."""
         if not isinstance(record, dict) or not isinstance(record.get("_type"), str):
             raise ExportTampered("(unknown record)", where, "not an export record")
         kind, index = record["_type"], record.get("_index")
@@ -82,7 +88,7 @@ class _Checker:
         if self.manifest is not None:
             raise ExportTampered(name, where, "a record after the manifest")
         if kind == MANIFEST_TYPE:
-            self._signed(name, where, record)
+            self._signed(name, where, record, body)
             self.manifest = (where, record)
             self.last = name
             return name
@@ -98,16 +104,20 @@ class _Checker:
             raise ExportTampered(
                 name, where, f"expected {kind}[{expected}] here (a record removed, added or moved)"
             )
-        self.running.update(self._signed(name, where, record).encode("ascii"))
+        self.running.update(self._signed(name, where, record, body).encode("ascii"))
         self.counts[kind] += 1
         self.last = name
         return name
 
-    def _signed(self, name: str, where: str, record: dict[str, Any]) -> str:
+    def _signed(self, name: str, where: str, record: dict[str, Any], body: bytes | None) -> str:
         signature = record.get(SIGNATURE_KEY)
         if not isinstance(signature, str):
             raise ExportTampered(name, where, "has no signature (the export is not signed)")
-        if not hmac.compare_digest(signature, sign(self.key, record)):
+        if body is None:
+            expected = sign(self.key, record)
+        else:
+            expected = hmac.new(self.key, body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(signature, expected):
             raise ExportTampered(
                 name, where, "signature does not match: the record was changed, or the key is wrong"
             )
@@ -157,12 +167,15 @@ def _verify_json(path: Path, checker: _Checker) -> None:
             where = f"{path.name} line {number}"
             try:
                 record = json.loads(raw)
-                canonical = canonical_json(record) + b"\n"
+                body = None
+                if isinstance(record, dict):
+                    body = canonical_json({k: v for k, v in record.items() if k != SIGNATURE_KEY})
             except (ValueError, TypeError) as error:
                 reason = f"not valid JSON: {error}"
                 raise ExportTampered(checker.next_name(), where, reason) from None
-            name = checker.record(where, record)
-            if raw != canonical:
+            name = checker.record(where, record, body)
+            # the signature matched, so it is hex and the exporter's line is known exactly
+            if body is None or raw != with_signature(body, record[SIGNATURE_KEY]) + b"\n":
                 raise ExportTampered(name, where, "not byte-for-byte canonical JSON")
 
 

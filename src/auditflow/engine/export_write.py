@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -25,7 +25,13 @@ from sqlalchemy import Engine
 
 from auditflow.core.canonical import canonical_json
 from auditflow.engine.export_records import RECORD_TYPES, record_keys, run_records
-from auditflow.engine.export_sign import MANIFEST_TYPE, Signer
+from auditflow.engine.export_sign import (
+    MANIFEST_TYPE,
+    SIGNATURE_KEY,
+    Signer,
+    canonical_record,
+    with_signature,
+)
 
 __all__ = [
     "CsvLines",
@@ -101,11 +107,6 @@ class CsvLines:
         return self._text
 
 
-def _signed(records: Iterator[dict[str, Any]], signer: Signer | None) -> Iterator[dict[str, Any]]:
-    for record in records:
-        yield record if signer is None else signer.sign(record)
-
-
 def export_run(
     engine: Engine, run_id: str, fmt: ExportFormat, path: Path, key: bytes | None
 ) -> ExportSummary:
@@ -114,11 +115,12 @@ def export_run(
     signer = Signer(key) if key is not None else None
     summary = ExportSummary(run_id, fmt, path, signed=signer is not None)
     summary.counts = dict.fromkeys(RECORD_TYPES, 0)
-    records = _signed(run_records(engine, run_id), signer)
-    if fmt == "json":
-        _write_json(path, records, summary)
-    else:
-        _write_csv(path, records, summary)
+    # closing: a failed write must not leave the reading connection open
+    with closing(run_records(engine, run_id)) as records:
+        if fmt == "json":
+            _write_json(path, records, summary, signer)
+        else:
+            _write_csv(path, records, summary, signer)
     if signer is not None:
         manifest = signer.manifest(run_id, summary.counts)
         summary.final_hash = signer.final_hash
@@ -133,15 +135,22 @@ def export_run(
     return summary
 
 
-def _write_json(path: Path, records: Iterator[dict[str, Any]], summary: ExportSummary) -> None:
+def _write_json(
+    path: Path, records: Iterator[dict[str, Any]], summary: ExportSummary, signer: Signer | None
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
         for record in records:
-            handle.write(canonical_json(record) + b"\n")
+            body = canonical_record(record)
+            if signer is not None:
+                body = with_signature(body, signer.sign_canonical(body))
+            handle.write(body + b"\n")
             summary.counts[record["_type"]] += 1
 
 
-def _write_csv(folder: Path, records: Iterator[dict[str, Any]], summary: ExportSummary) -> None:
+def _write_csv(
+    folder: Path, records: Iterator[dict[str, Any]], summary: ExportSummary, signer: Signer | None
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name in (*RECORD_TYPES, MANIFEST_TYPE):  # an older export's files must not linger
         (folder / f"{name}.csv").unlink(missing_ok=True)
@@ -156,6 +165,8 @@ def _write_csv(folder: Path, records: Iterator[dict[str, Any]], summary: ExportS
             handle.write(line(keys))
             files[record_type] = (handle, keys)
         for record in records:
+            if signer is not None:
+                record[SIGNATURE_KEY] = signer.sign_canonical(canonical_record(record))
             out, columns = files[record["_type"]]
             out.write(line(encode_cell(record.get(k)) for k in columns))
             summary.counts[record["_type"]] += 1

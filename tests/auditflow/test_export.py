@@ -15,8 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from auditflow.core.canonical import canonical_json
 from auditflow.core.landscape import schema as s
 from auditflow.engine.export_records import RECORD_TYPES, column_kinds
+from auditflow.engine.export_sign import with_signature
 from auditflow.engine.export_write import decode_cell, encode_cell
 from auditflow.engine.orchestrator import Orchestrator, PipelineConfig
 from auditflow.engine.orchestrator.export import (
@@ -235,3 +237,21 @@ def test_export_command_exit_2_cases(done: tuple[Path, str], tmp_path: Path) -> 
     latest = auditflow(folder, "export", "latest", "--settings", "pipeline.yaml", "-o", str(out))
     assert latest.returncode == 0, latest.stderr
     assert read_lines(out)[0]["_type"] == "runs"
+
+
+json_values = st.one_of(st.none(), st.booleans(), st.integers(-(2**53) + 1, 2**53 - 1), st.text())
+
+
+@given(
+    index=st.integers(0, 10**9),
+    kind=st.text(min_size=1),
+    fields=st.dictionaries(st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1).filter(
+        lambda k: not k.startswith("_")), json_values),
+    signature=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+)  # fmt: skip
+def test_splicing_the_signature_in_gives_the_canonical_json_of_the_signed_record(
+    index: int, kind: str, fields: dict[str, Any], signature: str
+) -> None:
+    record = {"_index": index, "_type": kind, **fields}
+    signed = {**record, "_signature": signature}
+    assert with_signature(canonical_json(record), signature) == canonical_json(signed)

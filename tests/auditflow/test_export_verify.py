@@ -169,6 +169,9 @@ def test_csv_tampering_is_named(exports: Path, tmp_path: Path) -> None:
     assert bad(folder).record == "tokens[2]"
     tokens.write_bytes(b"\r\n".join(original.split(b"\r\n")[:3] + original.split(b"\r\n")[4:]))
     assert bad(folder).record == "tokens[3]"  # row of tokens[2] removed
+    doubled = original.split(b"\r\n")
+    tokens.write_bytes(b"\r\n".join([*doubled[:3], doubled[2], *doubled[3:]]))
+    assert bad(folder).record == "tokens[1]"  # the row of tokens[1] added twice
     swapped = original.split(b"\r\n")
     swapped[1], swapped[2] = swapped[2], swapped[1]
     tokens.write_bytes(b"\r\n".join(swapped))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from auditflow.engine.export_sign import with_signature
 from auditflow.engine.export_write import decode_cell, encode_cell
 from auditflow.engine.orchestrator import Orchestrator, PipelineConfig
 from auditflow.engine.orchestrator.export import (
+    ExportFailed,
     SigningKeyError,
     UnknownRun,
     export_recorded_run,
@@ -255,3 +257,39 @@ def test_splicing_the_signature_in_gives_the_canonical_json_of_the_signed_record
     record = {"_index": index, "_type": kind, **fields}
     signed = {**record, "_signature": signature}
     assert with_signature(canonical_json(record), signature) == canonical_json(signed)
+
+
+def test_a_key_gone_by_the_end_of_the_run_leaves_it_partially_exported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_input(tmp_path)
+    export = {"path": "trail.jsonl", "sign": True}
+    path = write_pipeline(tmp_path, pipeline(landscape={"export": export}))
+    monkeypatch.setenv("AUDITFLOW_SIGNING_KEY", KEY)
+
+    def drop_key(totals: Any) -> None:
+        if totals.rows_processed == 5:
+            monkeypatch.delenv("AUDITFLOW_SIGNING_KEY")
+
+    result = run(path, on_row=drop_key)
+    assert result.status is RunStatus.PARTIALLY_EXPORTED
+    assert "AUDITFLOW_SIGNING_KEY" in (result.error or "")
+    assert run_status(path, result.run_id)[0] == "partially_exported"
+    assert result.rows_processed == 24 and not (tmp_path / "trail.jsonl").exists()
+
+
+def test_a_failed_export_of_an_interrupted_run_keeps_its_status(tmp_path: Path) -> None:
+    write_input(tmp_path)
+    path = write_pipeline(tmp_path, pipeline())
+
+    def stop(totals: Any) -> None:
+        if totals.rows_processed == 10:
+            signal.raise_signal(signal.SIGTERM)
+
+    result = run(path, on_row=stop)
+    assert result.status is RunStatus.INTERRUPTED
+    (tmp_path / "blocker").write_text("a file", encoding="utf-8")
+    url = PipelineConfig.from_file(path).landscape_url
+    with pytest.raises(ExportFailed, match="blocker"):
+        export_recorded_run(url, result.run_id, "csv", tmp_path / "blocker" / "x", sign=False)
+    assert run_status(path, result.run_id)[0] == "interrupted"  # resume still finds it

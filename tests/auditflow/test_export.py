@@ -30,7 +30,14 @@ from auditflow.engine.orchestrator.export import (
     verify_export,
 )
 from auditflow.engine.orchestrator.types import RunStatus
-from tests.auditflow.engine_support import auditflow, landscape, read_jsonl, run, write_pipeline
+from tests.auditflow.engine_support import (
+    auditflow,
+    landscape,
+    read_jsonl,
+    run,
+    write_csv,
+    write_pipeline,
+)
 from tests.auditflow.export_support import (
     KEY,
     pipeline,
@@ -293,3 +300,15 @@ def test_a_failed_export_of_an_interrupted_run_keeps_its_status(tmp_path: Path) 
     with pytest.raises(ExportFailed, match="blocker"):
         export_recorded_run(url, result.run_id, "csv", tmp_path / "blocker" / "x", sign=False)
     assert run_status(path, result.run_id)[0] == "interrupted"  # resume still finds it
+
+
+def test_a_csv_export_with_cells_over_128_kib_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_csv(tmp_path / "input.csv", [{"id": 1, "amount": 5, "country": "X" * 200_000}])
+    path = write_pipeline(tmp_path, pipeline())
+    run_id = run(path).run_id
+    monkeypatch.setenv("AUDITFLOW_SIGNING_KEY", KEY)
+    url = PipelineConfig.from_file(path).landscape_url
+    export_recorded_run(url, run_id, "csv", tmp_path / "trail", sign=True)
+    assert verify_export(tmp_path / "trail", KEY.encode()).counts["rows"] == 1

@@ -130,6 +130,8 @@ def test_an_added_record_is_named(exports: Path, tmp_path: Path) -> None:
     last = max(j for j, line in enumerate(all_lines) if json.loads(line)["_type"] == "node_states")
     with_forged = [*all_lines[: last + 1], forged, *all_lines[last + 1 :]]
     assert bad(tampered(tmp_path, with_forged)).record == "node_states[10000]"
+    all_lines[i] = edit(all_lines[i], _signature="é" * 64)  # not even hex
+    assert bad(tampered(tmp_path, all_lines)).record == "node_states[6]"
 
 
 def test_reordered_records_are_named(exports: Path, tmp_path: Path) -> None:

@@ -35,7 +35,6 @@ from tests.auditflow.engine_support import (
     landscape,
     read_jsonl,
     run,
-    write_csv,
     write_pipeline,
 )
 from tests.auditflow.export_support import (
@@ -305,10 +304,14 @@ def test_a_failed_export_of_an_interrupted_run_keeps_its_status(tmp_path: Path) 
 def test_a_csv_export_with_cells_over_128_kib_verifies(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_csv(tmp_path / "input.csv", [{"id": 1, "amount": 5, "country": "X" * 200_000}])
-    path = write_pipeline(tmp_path, pipeline())
+    big = {"id": 1, "amount": 5, "country": "X" * 200_000}  # (the csv source would refuse it)
+    (tmp_path / "input.jsonl").write_text(json.dumps(big) + "\n", encoding="utf-8")
+    source = {**pipeline()["source"], "plugin": "jsonl"}
+    source["options"] = {**source["options"], "path": "input.jsonl"}
+    path = write_pipeline(tmp_path, pipeline(source=source))
     run_id = run(path).run_id
     monkeypatch.setenv("AUDITFLOW_SIGNING_KEY", KEY)
     url = PipelineConfig.from_file(path).landscape_url
     export_recorded_run(url, run_id, "csv", tmp_path / "trail", sign=True)
+    assert len((tmp_path / "trail" / "rows.csv").read_text(encoding="utf-8")) > 200_000
     assert verify_export(tmp_path / "trail", KEY.encode()).counts["rows"] == 1

@@ -181,9 +181,17 @@ def _verify_json(path: Path, checker: _Checker) -> None:
 
 
 def _verify_csv(folder: Path, checker: _Checker) -> None:
-    # the export writes cells of any size (a row's data_json); the csv module's default
-    # limit is 128 KiB per field, so raise it (process-wide, only ever upwards)
-    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+    # The export writes cells of any size (a row's data_json), but the csv module's field
+    # limit (128 KiB by default) is process-wide: raise it while verifying, then put it
+    # back (the csv source relies on the default to quarantine oversized fields).
+    previous = csv.field_size_limit(2**31 - 1)
+    try:
+        _verify_csv_files(folder, checker)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _verify_csv_files(folder: Path, checker: _Checker) -> None:
     present = {p.stem for p in folder.glob("*.csv")}
     if not present & {*RECORD_TYPES, MANIFEST_TYPE}:
         raise ExportUnreadable(f"{folder}: not an auditflow CSV export (no runs.csv)")

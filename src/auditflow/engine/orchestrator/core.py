@@ -22,6 +22,7 @@ from auditflow.core.canonical import HASH_VERSION, canonical_json, stable_hash
 from auditflow.core.landscape import LandscapeRecorder, RunHeader, open_landscape
 from auditflow.engine import pipeline as pl
 from auditflow.engine.orchestrator.aggregation import Aggregations, AggregationSpec
+from auditflow.engine.orchestrator.export import export_on_completion, require_signing_key
 from auditflow.engine.orchestrator.types import (
     AggregationFlushResult,
     PipelineConfig,
@@ -78,6 +79,7 @@ class Orchestrator:
         """
         settings = self.config.settings
         validate_routes(settings)
+        require_signing_key(settings)  # a signed export needs its key before any row
         plugins = pl.create_plugins(settings, self.config.base_dir)
         try:
             engine = open_landscape(self.config.landscape_url)
@@ -115,7 +117,7 @@ class Orchestrator:
         if problems and result.status is not RunStatus.FAILED:
             message = f"closing a sink failed: {problems[0]}"
             return RunResult.of(result.run_id, RunStatus.FAILED, run.committed, error=message)
-        return result
+        return export_on_completion(self.config, result)  # landscape.export, if set
 
     def _header(self, plugins: pl.Plugins, top: pl.Topology) -> RunHeader:
         settings = self.config.settings

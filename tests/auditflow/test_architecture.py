@@ -75,3 +75,13 @@ def test_validation_importing_aggregation_breaks_their_independence(copy: Path) 
     assert checked.returncode == 1
     line = len(text.splitlines()) + 2
     assert f"afcopy/engine/orchestrator/validation.py:{line}" in checked.stdout
+
+
+def test_export_importing_validation_breaks_the_orchestrator_contract(copy: Path) -> None:
+    module = copy / "afcopy" / "engine" / "orchestrator" / "export.py"
+    text = module.read_text(encoding="utf-8")
+    module.write_text(text + "\nfrom afcopy.engine.orchestrator import validation  # noqa\n")
+    checked = run_cli(copy, "check")
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    line = len(text.splitlines()) + 2
+    assert f"afcopy/engine/orchestrator/export.py:{line}" in checked.stdout

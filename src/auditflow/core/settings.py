@@ -47,6 +47,7 @@ __all__ = [
     "RESERVED_NAMES",
     "AggregationSettings",
     "CheckpointSettings",
+    "ExportSettings",
     "GateSettings",
     "LandscapeSettings",
     "PipelineSettings",
@@ -162,12 +163,27 @@ class SinkSettings(_Strict):
     options: dict[str, Any] = Field(default_factory=dict)
 
 
+class ExportSettings(_Strict):
+    """Export the run's audit trail when the run completes (``landscape.export``)."""
+
+    format: Literal["json", "csv"] = "json"
+    """``json``: one JSON Lines file; ``csv``: a folder with one file per record type."""
+    path: str = Field(min_length=1)
+    """Where to write; relative to the settings file's folder; ``{run_id}`` is replaced
+    by the run id."""
+    sign: bool = False
+    """Sign every record with HMAC-SHA256 (key from ``AUDITFLOW_SIGNING_KEY``, which must
+    be set before the run starts)."""
+
+
 class LandscapeSettings(_Strict):
     """The audit trail database."""
 
     url: str | None = None
     """An SQLAlchemy URL; unset: a SQLite file ``<settings stem>.audit.db`` next to the
     settings file. A relative SQLite path resolves against the settings file's folder."""
+    export: ExportSettings | None = None
+    """Export the trail when a run completes; unset: no automatic export."""
 
     @field_validator("url")
     @classmethod

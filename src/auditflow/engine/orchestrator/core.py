@@ -30,6 +30,7 @@ from auditflow.core.landscape.checkpoints import (
 from auditflow.engine import pipeline as pl
 from auditflow.engine import resume as rs
 from auditflow.engine.orchestrator.aggregation import Aggregations, AggregationSpec
+from auditflow.engine.orchestrator.export import require_signing_key
 from auditflow.engine.orchestrator.types import (
     AggregationFlushResult,
     PipelineConfig,
@@ -86,6 +87,7 @@ class Orchestrator:
         """
         settings = self.config.settings
         validate_routes(settings)
+        require_signing_key(settings)  # a signed export needs its key before any row
         plugins = pl.create_plugins(settings, self.config.base_dir)
         try:
             engine = open_landscape(self.config.landscape_url)

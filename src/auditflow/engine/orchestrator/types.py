@@ -38,6 +38,8 @@ class RunStatus(StrEnum):
     COMPLETED = "completed"
     FAILED = "failed"
     INTERRUPTED = "interrupted"
+    PARTIALLY_EXPORTED = "partially_exported"
+    """Completed, but its ``landscape.export`` failed (the audit trail is kept)."""
 
 
 def _frozen_counts(counts: Mapping[str, int]) -> Mapping[str, int]:

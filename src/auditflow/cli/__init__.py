@@ -12,6 +12,7 @@ import click
 
 from auditflow.cli.common import EXIT_FAILED, fail
 from auditflow.cli.explain import explain
+from auditflow.cli.resume import resume
 from auditflow.cli.run import run, validate
 
 
@@ -23,6 +24,7 @@ def cli() -> None:
 cli.add_command(run)
 cli.add_command(validate)
 cli.add_command(explain)
+cli.add_command(resume)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ add up (a token without a terminal outcome that no checkpointed buffer holds).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from auditflow.core.canonical import canonical_json, stable_hash
 from auditflow.core.landscape.checkpoints import ResumePoint, process_alive
 from auditflow.engine import pipeline as pl
 from auditflow.engine import rowcodec
+from auditflow.engine.orchestrator.export import SchemaReconstructionError, row_model_from_schema
 from auditflow.engine.orchestrator.types import EMPTY, AggregationFlushResult
 from auditflow.engine.sinks import SinkNode
 from auditflow.engine.tokens import Token
@@ -106,13 +108,24 @@ def _check_hashes(point: ResumePoint, run_id: str, top: pl.Topology) -> None:
 
 
 def check_source(point: ResumePoint, run_id: str, source: SourcePlugin) -> None:
-    """The source must declare the row schema stored with the run."""
+    """The source must declare the row schema stored with the run; it then validates the
+    rest of its rows with the model rebuilt from that stored schema
+    (:func:`~auditflow.engine.orchestrator.export.row_model_from_schema`)."""
     stored = point.source_schema_json
-    if stored is not None and canonical_json(source.row_schema()).decode() != stored:
+    if stored is None:
+        return
+    if canonical_json(source.row_schema()).decode() != stored:
         raise ResumeError(
             f"the source's row schema differs from the one stored with run {run_id};"
             " resume with the settings the run started with."
         )
+    try:
+        model = row_model_from_schema(json.loads(stored))
+    except SchemaReconstructionError as error:
+        raise ResumeError(f"run {run_id}: the stored row schema cannot be used: {error}") from None
+    use = getattr(source, "use_row_model", None)
+    if callable(use):
+        use(model)
 
 
 def start_point(point: ResumePoint) -> StartPoint:

@@ -117,6 +117,7 @@ class Orchestrator:
         """
         settings = self.config.settings
         validate_routes(settings)
+        require_signing_key(settings)
         top = pl.topology(settings)
         engine = open_landscape(self.config.landscape_url, create=False)
         try:

@@ -52,27 +52,51 @@ def write_pipeline(folder: Path, rows: int, frequency: int = 200) -> Path:
             "options": {
                 "path": "input.csv",
                 "schema": {
-                    "fields": {"id": "int", "amount": "decimal", "country": "str", "day": "datetime"}
+                    "fields": {
+                        "id": "int",
+                        "amount": "decimal",
+                        "country": "str",
+                        "day": "datetime",
+                    }
                 },
             },
             "on_validation_failure": "bad",
         },
         "gates": [
-            {"name": "big", "condition": "amount >= 990", "routes": {"true": "archive", "false": "continue"}},
-            {"name": "us", "condition": "country == 'US'", "routes": {"true": "continue", "false": "output"}},
-        ],  # fmt: skip
+            {
+                "name": "big",
+                "condition": "amount >= 990",
+                "routes": {"true": "archive", "false": "continue"},
+            },
+            {
+                "name": "us",
+                "condition": "country == 'US'",
+                "routes": {"true": "continue", "false": "output"},
+            },
+        ],
         "aggregations": [
-            {"name": "stats", "plugin": "batch_stats", "options": {"field": "amount"},
-             "trigger": {"count": 50}, "output_mode": "transform", "sink": "summary"},
-        ],  # fmt: skip
+            {
+                "name": "stats",
+                "plugin": "batch_stats",
+                "options": {"field": "amount"},
+                "trigger": {"count": 50},
+                "output_mode": "transform",
+                "sink": "summary",
+            },
+        ],
         "sinks": {
             "output": {"plugin": "csv", "options": {"path": "out/output.csv"}},
             "summary": {"plugin": "jsonl", "options": {"path": "out/summary.jsonl"}},
             "bad": {"plugin": "jsonl", "options": {"path": "out/bad.jsonl"}},
-            "archive": {"plugin": "database",
-                        "options": {"url": "sqlite:///out/archive.db", "table": "big",
-                                    "resume_key": "af_key"}},
-        },  # fmt: skip
+            "archive": {
+                "plugin": "database",
+                "options": {
+                    "url": "sqlite:///out/archive.db",
+                    "table": "big",
+                    "resume_key": "af_key",
+                },
+            },
+        },
         "default_sink": "output",
         "checkpoint": {"frequency": frequency},
     }

@@ -119,8 +119,15 @@ def check_source(point: ResumePoint, run_id: str, source: SourcePlugin) -> None:
             f"the source's row schema differs from the one stored with run {run_id};"
             " resume with the settings the run started with."
         )
+    schema = json.loads(stored)
+    # canonical JSON sorted the properties; rows keep the declared field order (csv
+    # columns and jsonl keys follow it), which the equal schema above has
+    declared = list(source.row_schema().get("properties", {}))
+    properties = schema.get("properties")
+    if isinstance(properties, dict) and set(properties) == set(declared):
+        schema["properties"] = {name: properties[name] for name in declared}
     try:
-        model = row_model_from_schema(json.loads(stored))
+        model = row_model_from_schema(schema)
     except SchemaReconstructionError as error:
         raise ResumeError(f"run {run_id}: the stored row schema cannot be used: {error}") from None
     use = getattr(source, "use_row_model", None)

@@ -301,7 +301,7 @@ class LandscapeRecorder:
                 "last_token_id": last_token_id,
                 "last_batch_id": last_batch_id,
                 "topology_hash": topology_hash,
-                "aggregation_state_json": json.dumps(aggregation_state, sort_keys=True),
+                "aggregation_state_json": json.dumps(aggregation_state),  # rows keep key order
                 "config_hashes_json": config_hashes_json,
                 "counters_json": json.dumps(dict(counters or {}), sort_keys=True),
                 "created_at": utcnow(),

@@ -8,9 +8,23 @@ from pathlib import Path
 import click
 
 from auditflow.cli.common import USER_ERRORS, fail, load_config, prefixed, stderr
+from auditflow.cli.explain import _latest
 from auditflow.cli.run import DB, exit_code, print_result
+from auditflow.core.landscape import LandscapeError, open_landscape
 from auditflow.engine.orchestrator import Orchestrator
 from auditflow.engine.orchestrator.types import RunStatus
+
+
+def latest_run(url: str) -> str | None:
+    """The id of the last run started in the audit trail at ``url`` (None: no trail)."""
+    try:
+        engine = open_landscape(url, create=False)
+    except LandscapeError:
+        return None
+    try:
+        return _latest(engine)
+    finally:
+        engine.dispose()
 
 
 @click.command()
@@ -24,8 +38,8 @@ from auditflow.engine.orchestrator.types import RunStatus
 )
 @DB
 def resume(run_id: str, settings: Path, db: str | None) -> None:
-    """Resume RUN_ID from its last checkpoint: sinks are cut back to the checkpoint,
-    aggregation buffers restored, and the source is read on from the next row.
+    """Resume RUN_ID (or `latest`) from its last checkpoint: sinks are cut back to the
+    checkpoint, aggregation buffers restored, and the source is read on from the next row.
 
     Only runs that ended failed or interrupted, or whose process was killed, can be
     resumed. Exit 0 / 1 / 2 / 3 as for `run`; 2 also when the run cannot be resumed.
@@ -33,6 +47,8 @@ def resume(run_id: str, settings: Path, db: str | None) -> None:
     config = load_config(settings, db)
     orchestrator = Orchestrator(config)
     try:
+        if run_id == "latest":
+            run_id = latest_run(config.landscape_url) or run_id
         result = orchestrator.resume(run_id)
     except USER_ERRORS as error:
         fail(prefixed(settings, error))

@@ -16,6 +16,7 @@ import csv
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -36,8 +37,12 @@ SINK_FILES = ("out/output.csv", "out/summary.jsonl", "out/bad.jsonl")
 
 
 def write_pipeline(folder: Path, rows: int, frequency: int = 200) -> Path:
-    """The input and settings of the crash pipeline in ``folder``."""
+    """The input and settings of the crash pipeline in ``folder`` (earlier runs' audit
+    trail and outputs there are removed)."""
     folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder / "out", ignore_errors=True)
+    for old in folder.glob("pipeline.audit.db*"):
+        old.unlink()
     rng = random.Random(rows)
     with (folder / "input.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -144,6 +149,7 @@ class Outcome:
     rows: int
     kills: list[tuple[str, int, int]] = field(default_factory=list)  # (signal, row, exit)
     attempts: int = 0
+    past_checkpoint: int = 0  # kills that left sink bytes after the last checkpoint
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
@@ -164,6 +170,29 @@ def kill_when(
         process.send_signal(signum)
     process.communicate(timeout=300)
     return reached, process.returncode
+
+
+def bytes_past_checkpoint(folder: Path, run_id: str) -> int:
+    """How many bytes the file sinks hold beyond their last checkpointed artifact (what a
+    kill between a sink write and its checkpoint leaves; resume cuts it off)."""
+    extra = 0
+    with sqlite3.connect(folder / "pipeline.audit.db") as connection:
+        for name in SINK_FILES:
+            found = connection.execute(
+                "SELECT a.size_bytes FROM artifacts a JOIN nodes n ON n.node_id = a.sink_node_id"
+                " WHERE a.run_id = ? AND n.name = ? ORDER BY a.artifact_id DESC LIMIT 1",
+                (run_id, Path(name).stem),
+            ).fetchone()
+            path = folder / name
+            if path.exists():
+                extra += path.stat().st_size - (found[0] if found else 0)
+    return extra
+
+
+def run_status(folder: Path, run_id: str) -> str:
+    with sqlite3.connect(folder / "pipeline.audit.db") as connection:
+        found = connection.execute("SELECT status FROM runs WHERE run_id = ?", (run_id,))
+        return str(found.fetchone()[0])
 
 
 def sink_contents(folder: Path) -> dict[str, list[str]]:
@@ -218,20 +247,23 @@ def crash_and_resume(
     points = sorted(rng.sample(range(rows // 20, rows - rows // 20), kills))
     started = time.perf_counter()
     process = start(folder, "run", "pipeline.yaml")
-    run_id = None
+    run_id, finished = None, False
     for at_row in points:
         reached, code = kill_when(process, folder, at_row, signum, rng)
         outcome.kills.append((signal.Signals(signum).name, reached, code))
         run_id = run_id or progress(folder)[0]
         assert run_id is not None
-        if code in (0, 1):
-            break  # it finished before the kill: nothing left to resume
+        if code in (0, 1) or run_status(folder, run_id) == "completed":
+            finished = True  # it finished before the kill landed: nothing to resume
+            break
         if signum == signal.SIGTERM:
             assert code == 3, f"a SIGTERM stop exits 3, got {code}"
         outcome.attempts += 1
+        outcome.past_checkpoint += bytes_past_checkpoint(folder, run_id) > 0
         process = start(folder, "resume", run_id, "--settings", "pipeline.yaml")
-    _, err = process.communicate(timeout=600)
-    assert process.returncode in (0, 1), err
+    if not finished:
+        _, err = process.communicate(timeout=600)
+        assert process.returncode in (0, 1), err
     outcome.seconds = time.perf_counter() - started
     run_id = run_id or progress(folder)[0]
     assert run_id is not None

@@ -7,6 +7,8 @@ rows it writes the sink-bound rows, flushes the sinks, records a checkpoint and 
 chunk's audit records in one transaction, so memory stays flat however long the source is.
 SIGINT / SIGTERM ask for a clean stop: the current row finishes, the chunk is written and
 the run ends ``interrupted`` (aggregation buffers stay recorded as ``buffered``).
+``resume()`` continues a failed, interrupted or killed run from its last checkpoint (the
+checks and preparation live in :mod:`auditflow.engine.resume`).
 """
 
 from __future__ import annotations

@@ -258,3 +258,28 @@ def test_checkpointed_rows_come_back_with_their_types(value: Any) -> None:
 def test_a_known_row_round_trips() -> None:
     row = {"d": dt.date(2024, 1, 2), "x": Decimal("1.10"), "t": dt.datetime(2024, 1, 2, 3)}
     assert rowcodec.decode(json.loads(json.dumps(rowcodec.encode(row)))) == row
+
+
+@pytest.mark.parametrize("status", ["executing", "failed"])
+def test_a_batch_caught_executing_or_failed_is_retried(tmp_path: Path, status: str) -> None:
+    reference, expected = _reference(tmp_path)
+    path = _pipeline(tmp_path / "work")
+    first = run(path, on_row=_stop_at(20))
+    engine = landscape(path)
+    b = s.batches
+    with engine.begin() as connection:
+        open_batch = connection.scalars(
+            select(b.c.batch_id).where(b.c.run_id == first.run_id, b.c.status == "draft")
+        ).one()
+        connection.execute(update(b).where(b.c.batch_id == open_batch).values(status=status))
+    engine.dispose()
+    assert _resume(path, first.run_id).counters() == reference.counters()
+    assert _outputs(tmp_path / "work") == expected
+    engine = landscape(path)
+    with engine.connect() as connection:
+        retried = connection.execute(
+            select(b.c.status, b.c.attempt).where(b.c.batch_id == open_batch)
+        ).one()
+    problems = integrity_problems(engine, first.run_id)
+    engine.dispose()
+    assert tuple(retried) == ("completed", 2) and problems == []

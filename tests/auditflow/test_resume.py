@@ -283,3 +283,25 @@ def test_a_batch_caught_executing_or_failed_is_retried(tmp_path: Path, status: s
     problems = integrity_problems(engine, first.run_id)
     engine.dispose()
     assert tuple(retried) == ("completed", 2) and problems == []
+
+
+def test_a_resumed_run_exports_with_its_attempts_and_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditflow.engine.export_verify import verify_export
+    from auditflow.engine.orchestrator.export import export_recorded_run
+
+    monkeypatch.setenv("AUDITFLOW_SIGNING_KEY", "resume-test-key")
+    path = _pipeline(tmp_path)
+    first = run(path, on_row=_stop_at(30))
+    _resume(path, first.run_id)
+    out = tmp_path / "trail.jsonl"
+    url = PipelineConfig.from_file(path).landscape_url
+    export_recorded_run(url, first.run_id, "json", out, sign=True)
+    report = verify_export(out, b"resume-test-key")
+    assert report.counts["run_attempts"] == 2  # the first run and the resume
+    attempts = [r for r in read_jsonl(out) if r["_type"] == "run_attempts"]
+    assert [(a["attempt"], a["resumed_from"], a["status"]) for a in attempts] == [
+        (0, None, "interrupted"),
+        (1, 5, "completed"),
+    ]

@@ -1,4 +1,4 @@
-"""The ``auditflow`` command line: ``run``, ``validate`` and ``explain``.
+"""The ``auditflow`` command line: ``run``, ``validate``, ``explain``, ``export``, ``verify``.
 
 Exit codes: 0 completed, 1 completed with failed or quarantined rows, 2 failed or could
 not run (with a message naming the file and field), 3 interrupted by SIGINT / SIGTERM.
@@ -12,6 +12,7 @@ import click
 
 from auditflow.cli.common import EXIT_FAILED, fail
 from auditflow.cli.explain import explain
+from auditflow.cli.export import export, verify
 from auditflow.cli.resume import resume
 from auditflow.cli.run import run, validate
 
@@ -24,6 +25,8 @@ def cli() -> None:
 cli.add_command(run)
 cli.add_command(validate)
 cli.add_command(explain)
+cli.add_command(export)
+cli.add_command(verify)
 cli.add_command(resume)
 
 

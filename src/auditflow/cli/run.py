@@ -22,6 +22,7 @@ from auditflow.cli.common import (
     stdout,
 )
 from auditflow.engine.orchestrator import AggregationFlushResult, Orchestrator, RunResult
+from auditflow.engine.orchestrator.export import require_signing_key
 from auditflow.engine.orchestrator.types import COUNTERS, RunStatus
 from auditflow.engine.orchestrator.validation import validate_routes
 from auditflow.engine.pipeline import create_plugins
@@ -68,6 +69,8 @@ def _progress(enabled: bool) -> Iterator[Callable[[AggregationFlushResult], None
 def exit_code(result: RunResult) -> int:
     if result.status is RunStatus.INTERRUPTED:
         return EXIT_INTERRUPTED
+    if result.status is RunStatus.PARTIALLY_EXPORTED:
+        return EXIT_COMPLETED_WITH_PROBLEMS  # the run completed; its landscape.export failed
     if result.status is not RunStatus.COMPLETED:
         return EXIT_FAILED
     if result.rows_failed or result.rows_quarantined:
@@ -92,8 +95,8 @@ def print_result(result: RunResult) -> None:
 def run(settings: Path, db: str | None) -> None:
     """Run the pipeline in SETTINGS and print the run id and counters.
 
-    Exit 0 completed, 1 completed with failed or quarantined rows, 2 failed or could not
-    run, 3 interrupted by SIGINT / SIGTERM (after a clean stop).
+    Exit 0 completed, 1 completed with failed or quarantined rows (or its landscape.export
+    failed), 2 failed or could not run, 3 interrupted by SIGINT / SIGTERM (after a clean stop).
     """
     config = load_config(settings, db)
     orchestrator = Orchestrator(config)
@@ -107,6 +110,8 @@ def run(settings: Path, db: str | None) -> None:
     print_result(result)
     if result.status is RunStatus.FAILED:
         stderr.print(f"auditflow: run {result.run_id} failed: {result.error}", markup=False)
+    elif result.status is RunStatus.PARTIALLY_EXPORTED:
+        stderr.print(f"auditflow: run {result.run_id}: {result.error}", markup=False)
     raise SystemExit(exit_code(result))
 
 
@@ -117,6 +122,7 @@ def validate(settings: Path) -> None:
     config = load_config(settings, None)
     try:
         validate_routes(config.settings)
+        require_signing_key(config.settings)
         plugins = create_plugins(config.settings, config.base_dir)
     except USER_ERRORS as error:
         fail(prefixed(settings, error))

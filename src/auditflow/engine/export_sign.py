@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+import rfc8785
+
 from auditflow.contracts.errors import AuditflowError
 from auditflow.core.canonical import HASH_VERSION, canonical_json
 
@@ -30,8 +32,10 @@ __all__ = [
     "SIGNING_KEY_VARIABLE",
     "Signer",
     "SigningKeyError",
+    "canonical_record",
     "record_signature",
     "signing_key",
+    "with_signature",
 ]
 
 SIGNING_KEY_VARIABLE = "AUDITFLOW_SIGNING_KEY"
@@ -66,6 +70,21 @@ def record_signature(key: bytes, record: Mapping[str, Any]) -> str:
     return hmac.new(key, canonical_json(unsigned), hashlib.sha256).hexdigest()
 
 
+def canonical_record(record: Mapping[str, Any]) -> bytes:
+    """RFC 8785 JSON of a record that is already plain JSON data (as the export reads it:
+    :func:`auditflow.core.canonical.normalise` applied once per value), so the same bytes
+    as ``canonical_json(record)`` without walking the record a second time."""
+    return bytes(rfc8785.dumps(record))
+
+
+def with_signature(body: bytes, signature: str) -> bytes:
+    """Canonical JSON of a record with ``_signature`` added, from that of the record
+    without it. Hand-made to avoid canonicalising each record twice: every record's
+    first key is ``_index`` (an integer) and ``_signature`` sorts right before ``_type``,
+    so it goes in before the first ``,"_type":``."""
+    return body.replace(b',"_type":', b',"_signature":"' + signature.encode() + b'","_type":', 1)
+
+
 class Signer:
     """Signs records one by one and keeps the running hash over their signatures."""
 
@@ -74,34 +93,40 @@ class Signer:
         self._running = hashlib.sha256()
         self.count = 0
 
-    def sign(self, record: dict[str, Any]) -> dict[str, Any]:
-        """``record`` plus its ``_signature``; feeds the running hash."""
-        signature = record_signature(self._key, record)
+    def sign_canonical(self, body: bytes) -> str:
+        """The signature of a record given as its canonical JSON (without ``_signature``);
+        feeds the running hash."""
+        signature = hmac.new(self._key, body, hashlib.sha256).hexdigest()
         self._running.update(signature.encode("ascii"))
         self.count += 1
-        return {**record, SIGNATURE_KEY: signature}
+        return signature
 
     @property
     def final_hash(self) -> str:
         return self._running.hexdigest()
 
     def manifest(
-        self, run_id: str, index: int, created_at: datetime | None = None
+        self, run_id: str, counts: Mapping[str, int], created_at: datetime | None = None
     ) -> dict[str, Any]:
         """The signed closing record (not counted, not fed to the running hash)."""
-        record = manifest_body(run_id, index, self.count, self.final_hash, created_at)
+        record = manifest_body(run_id, counts, self.final_hash, created_at)
         return {**record, SIGNATURE_KEY: record_signature(self._key, record)}
 
 
 def manifest_body(
-    run_id: str, index: int, count: int, final_hash: str, created_at: datetime | None = None
+    run_id: str,
+    counts: Mapping[str, int],
+    final_hash: str,
+    created_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The manifest's fields (without its signature)."""
+    """The manifest's fields (without its signature): ``record_count`` and one
+    ``records_<type>`` count per record type, the final running hash, the algorithms."""
     return {
         "_type": MANIFEST_TYPE,
-        "_index": index,
+        "_index": 0,
         "run_id": run_id,
-        "record_count": count,
+        "record_count": sum(counts.values()),
+        **{f"records_{name}": count for name, count in counts.items()},
         "final_hash": final_hash,
         "hash_version": HASH_VERSION,
         "signature_algorithm": SIGNATURE_ALGORITHM,

@@ -32,7 +32,7 @@ from auditflow.core.landscape.checkpoints import (
 from auditflow.engine import pipeline as pl
 from auditflow.engine import resume as rs
 from auditflow.engine.orchestrator.aggregation import Aggregations, AggregationSpec
-from auditflow.engine.orchestrator.export import require_signing_key
+from auditflow.engine.orchestrator.export import export_on_completion, require_signing_key
 from auditflow.engine.orchestrator.types import (
     AggregationFlushResult,
     PipelineConfig,
@@ -177,7 +177,7 @@ class Orchestrator:
         if problems and result.status is not RunStatus.FAILED:
             message = f"closing a sink failed: {problems[0]}"
             return RunResult.of(result.run_id, RunStatus.FAILED, run.committed, error=message)
-        return result
+        return export_on_completion(self.config, result)  # landscape.export, if set
 
     def _header(self, plugins: pl.Plugins, top: pl.Topology) -> RunHeader:
         settings = self.config.settings

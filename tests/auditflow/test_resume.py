@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -305,3 +306,24 @@ def test_a_resumed_run_exports_with_its_attempts_and_verifies(
         (0, None, "interrupted"),
         (1, 5, "completed"),
     ]
+
+
+def test_a_run_claimed_by_another_resume_meanwhile_is_refused(tmp_path: Path) -> None:
+    from auditflow.core.landscape.checkpoints import (
+        ResumeConflict,
+        begin_attempt,
+        load_resume_point,
+    )
+
+    path = _pipeline(tmp_path)
+    first = run(path, on_row=_stop_at(10))
+    engine = landscape(path)
+    try:
+        point = load_resume_point(engine, first.run_id)
+        assert point is not None
+        _set_running(path, first.run_id, os.getpid() + 100_000)  # another resume got there
+        with pytest.raises(ResumeConflict, match="changed while it was being resumed"):
+            begin_attempt(engine, point, [])
+        assert attempt_counters(engine, first.run_id) == []  # nothing was recorded
+    finally:
+        engine.dispose()

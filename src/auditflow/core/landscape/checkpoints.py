@@ -23,11 +23,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
+from auditflow.contracts.errors import AuditflowError
 from auditflow.contracts.plugins import ArtifactInfo
 from auditflow.core.landscape import queries as q
 from auditflow.core.landscape import schema as s
 from auditflow.core.landscape.counters import combine, total
 from auditflow.core.landscape.recorder import utcnow
+
+
+class ResumeConflict(AuditflowError):
+    """Another process claimed the run between the checks and the start of a resume."""
+
 
 BufferEntry = list[Any]
 """``[token_id, row_index, step, typed_json_row]`` as a checkpoint stores a member."""
@@ -232,11 +238,20 @@ def begin_attempt(engine: Engine, point: ResumePoint, retried_batches: list[int]
                 "started_at": now,
             },
         )
-        connection.execute(
+        claimed = connection.execute(
             update(r)
-            .where(r.c.run_id == run_id)
+            .where(
+                r.c.run_id == run_id,
+                r.c.status == point.status,
+                r.c.pid.is_not_distinct_from(point.pid),
+            )
             .values(status="running", pid=os.getpid(), host=socket.gethostname(), ended_at=None)
         )
+        if claimed.rowcount != 1:  # rolled back: another process resumed it meanwhile
+            raise ResumeConflict(
+                f"run {run_id} changed while it was being resumed (another resume?);"
+                " check its status and try again."
+            )
     return number
 
 

@@ -9,7 +9,7 @@ import click
 
 from auditflow.cli.common import USER_ERRORS, fail, load_config, prefixed, stderr
 from auditflow.cli.explain import _latest
-from auditflow.cli.run import DB, exit_code, print_result
+from auditflow.cli.run import DB, _progress, exit_code, print_result
 from auditflow.core.landscape import LandscapeError, open_landscape
 from auditflow.engine.orchestrator import Orchestrator
 from auditflow.engine.orchestrator.types import RunStatus
@@ -49,7 +49,8 @@ def resume(run_id: str, settings: Path, db: str | None) -> None:
     try:
         if run_id == "latest":
             run_id = latest_run(config.landscape_url) or run_id
-        result = orchestrator.resume(run_id)
+        with _progress(stderr.is_terminal) as on_row:
+            result = orchestrator.resume(run_id, on_row)
     except USER_ERRORS as error:
         fail(prefixed(settings, error))
     except Exception as error:  # e.g. the audit database went away: a message, no traceback

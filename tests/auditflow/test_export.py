@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,18 +16,27 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from auditflow.core.canonical import canonical_json
 from auditflow.core.landscape import schema as s
 from auditflow.engine.export_records import RECORD_TYPES, column_kinds, record_keys
+from auditflow.engine.export_sign import with_signature
 from auditflow.engine.export_write import decode_cell, encode_cell
 from auditflow.engine.orchestrator import Orchestrator, PipelineConfig
 from auditflow.engine.orchestrator.export import (
+    ExportFailed,
     SigningKeyError,
     UnknownRun,
     export_recorded_run,
     verify_export,
 )
 from auditflow.engine.orchestrator.types import RunStatus
-from tests.auditflow.engine_support import auditflow, landscape, read_jsonl, run, write_pipeline
+from tests.auditflow.engine_support import (
+    auditflow,
+    landscape,
+    read_jsonl,
+    run,
+    write_pipeline,
+)
 from tests.auditflow.export_support import (
     KEY,
     pipeline,
@@ -239,3 +249,74 @@ def test_export_command_exit_2_cases(done: tuple[Path, str], tmp_path: Path) -> 
     latest = auditflow(folder, "export", "latest", "--settings", "pipeline.yaml", "-o", str(out))
     assert latest.returncode == 0, latest.stderr
     assert read_lines(out)[0]["_type"] == "runs"
+
+
+json_values = st.one_of(st.none(), st.booleans(), st.integers(-(2**53) + 1, 2**53 - 1), st.text())
+
+
+@given(
+    index=st.integers(0, 10**9),
+    kind=st.text(min_size=1),
+    fields=st.dictionaries(st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1).filter(
+        lambda k: not k.startswith("_")), json_values),
+    signature=st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),
+)  # fmt: skip
+def test_splicing_the_signature_in_gives_the_canonical_json_of_the_signed_record(
+    index: int, kind: str, fields: dict[str, Any], signature: str
+) -> None:
+    record = {"_index": index, "_type": kind, **fields}
+    signed = {**record, "_signature": signature}
+    assert with_signature(canonical_json(record), signature) == canonical_json(signed)
+
+
+def test_a_key_gone_by_the_end_of_the_run_leaves_it_partially_exported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_input(tmp_path)
+    export = {"path": "trail.jsonl", "sign": True}
+    path = write_pipeline(tmp_path, pipeline(landscape={"export": export}))
+    monkeypatch.setenv("AUDITFLOW_SIGNING_KEY", KEY)
+
+    def drop_key(totals: Any) -> None:
+        if totals.rows_processed == 5:
+            monkeypatch.delenv("AUDITFLOW_SIGNING_KEY")
+
+    result = run(path, on_row=drop_key)
+    assert result.status is RunStatus.PARTIALLY_EXPORTED
+    assert "AUDITFLOW_SIGNING_KEY" in (result.error or "")
+    assert run_status(path, result.run_id)[0] == "partially_exported"
+    assert result.rows_processed == 24 and not (tmp_path / "trail.jsonl").exists()
+
+
+def test_a_failed_export_of_an_interrupted_run_keeps_its_status(tmp_path: Path) -> None:
+    write_input(tmp_path)
+    path = write_pipeline(tmp_path, pipeline())
+
+    def stop(totals: Any) -> None:
+        if totals.rows_processed == 10:
+            signal.raise_signal(signal.SIGTERM)
+
+    result = run(path, on_row=stop)
+    assert result.status is RunStatus.INTERRUPTED
+    (tmp_path / "blocker").write_text("a file", encoding="utf-8")
+    url = PipelineConfig.from_file(path).landscape_url
+    with pytest.raises(ExportFailed, match="blocker"):
+        export_recorded_run(url, result.run_id, "csv", tmp_path / "blocker" / "x", sign=False)
+    assert run_status(path, result.run_id)[0] == "interrupted"  # resume still finds it
+
+
+def test_a_csv_export_with_cells_over_128_kib_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = {"id": 1, "amount": 5, "country": "X" * 200_000}  # (the csv source would refuse it)
+    (tmp_path / "input.jsonl").write_text(json.dumps(big) + "\n", encoding="utf-8")
+    source = {**pipeline()["source"], "plugin": "jsonl"}
+    source["options"] = {**source["options"], "path": "input.jsonl"}
+    path = write_pipeline(tmp_path, pipeline(source=source))
+    run_id = run(path).run_id
+    monkeypatch.setenv("AUDITFLOW_SIGNING_KEY", KEY)
+    url = PipelineConfig.from_file(path).landscape_url
+    export_recorded_run(url, run_id, "csv", tmp_path / "trail", sign=True)
+    assert len((tmp_path / "trail" / "rows.csv").read_text(encoding="utf-8")) > 200_000
+    assert verify_export(tmp_path / "trail", KEY.encode()).counts["rows"] == 1
+    assert csv.field_size_limit() == 131072  # put back: the csv source relies on it

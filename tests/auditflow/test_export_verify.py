@@ -130,6 +130,8 @@ def test_an_added_record_is_named(exports: Path, tmp_path: Path) -> None:
     last = max(j for j, line in enumerate(all_lines) if json.loads(line)["_type"] == "node_states")
     with_forged = [*all_lines[: last + 1], forged, *all_lines[last + 1 :]]
     assert bad(tampered(tmp_path, with_forged)).record == "node_states[10000]"
+    all_lines[i] = edit(all_lines[i], _signature="é" * 64)  # not even hex
+    assert bad(tampered(tmp_path, all_lines)).record == "node_states[6]"
 
 
 def test_reordered_records_are_named(exports: Path, tmp_path: Path) -> None:
@@ -169,6 +171,9 @@ def test_csv_tampering_is_named(exports: Path, tmp_path: Path) -> None:
     assert bad(folder).record == "tokens[2]"
     tokens.write_bytes(b"\r\n".join(original.split(b"\r\n")[:3] + original.split(b"\r\n")[4:]))
     assert bad(folder).record == "tokens[3]"  # row of tokens[2] removed
+    doubled = original.split(b"\r\n")
+    tokens.write_bytes(b"\r\n".join([*doubled[:3], doubled[2], *doubled[3:]]))
+    assert bad(folder).record == "tokens[1]"  # the row of tokens[1] added twice
     swapped = original.split(b"\r\n")
     swapped[1], swapped[2] = swapped[2], swapped[1]
     tokens.write_bytes(b"\r\n".join(swapped))

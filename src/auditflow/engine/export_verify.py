@@ -117,7 +117,8 @@ class _Checker:
             expected = sign(self.key, record)
         else:
             expected = hmac.new(self.key, body, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(signature, expected):
+        # bytes: compare_digest refuses str with non-ASCII characters (a forged signature)
+        if not hmac.compare_digest(signature.encode("utf-8"), expected.encode("ascii")):
             raise ExportTampered(
                 name, where, "signature does not match: the record was changed, or the key is wrong"
             )
@@ -170,8 +171,8 @@ def _verify_json(path: Path, checker: _Checker) -> None:
                 body = None
                 if isinstance(record, dict):
                     body = canonical_json({k: v for k, v in record.items() if k != SIGNATURE_KEY})
-            except (ValueError, TypeError) as error:
-                reason = f"not valid JSON: {error}"
+            except (ValueError, TypeError, RecursionError) as error:
+                reason = f"not valid JSON: {type(error).__name__}: {error}"
                 raise ExportTampered(checker.next_name(), where, reason) from None
             name = checker.record(where, record, body)
             # the signature matched, so it is hex and the exporter's line is known exactly
@@ -180,6 +181,17 @@ def _verify_json(path: Path, checker: _Checker) -> None:
 
 
 def _verify_csv(folder: Path, checker: _Checker) -> None:
+    # The export writes cells of any size (a row's data_json), but the csv module's field
+    # limit (128 KiB by default) is process-wide: raise it while verifying, then put it
+    # back (the csv source relies on the default to quarantine oversized fields).
+    previous = csv.field_size_limit(2**31 - 1)
+    try:
+        _verify_csv_files(folder, checker)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _verify_csv_files(folder: Path, checker: _Checker) -> None:
     present = {p.stem for p in folder.glob("*.csv")}
     if not present & {*RECORD_TYPES, MANIFEST_TYPE}:
         raise ExportUnreadable(f"{folder}: not an auditflow CSV export (no runs.csv)")

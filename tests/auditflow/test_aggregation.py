@@ -66,11 +66,17 @@ def test_count_trigger_fires_when_the_buffer_fills(tmp_path: Path) -> None:
     results = [aggs.buffer(0, _token(i)) for i in range(1, 8)]
     assert released == [[1, 2, 3], [4, 5, 6]]
     assert [r.rows_succeeded for r in results] == [0, 0, 3, 0, 0, 3, 0]
-    assert aggs.state() == {
-        "stats": {"batch_id": 3, "opened_at": 0.0, "token_ids": [7], "rows": [{"x": 7}]}
+    assert aggs.checkpoint_state() == {
+        "stats": {"batch_id": 3, "from": 0, "added": [[7, 7, 1, {"x": 7}]]}
     }
-    assert aggs.flush_all().rows_succeeded == 1
-    assert released[-1] == [7]
+    aggs.buffer(0, _token(8))
+    # a checkpoint holds only what entered since the previous one
+    assert aggs.checkpoint_state() == {
+        "stats": {"batch_id": 3, "from": 1, "added": [[8, 8, 1, {"x": 8}]]}
+    }
+    assert aggs.flush_all().rows_succeeded == 2
+    assert released[-1] == [7, 8]
+    assert aggs.checkpoint_state() == {}
 
 
 def test_timeout_flushes_before_the_late_row_is_buffered(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from sqlalchemy import Table, func, select
+from sqlalchemy.exc import OperationalError
 
 from auditflow.core.landscape import schema as s
 from tests.auditflow.engine_support import (
@@ -145,9 +146,13 @@ def _count(db_path: Path, table: Table) -> int:
         engine = open_landscape(sqlite_url(db_path), create=False)
     except Exception:
         return 0
-    with engine.connect() as connection:
-        found = connection.execute(select(func.count()).select_from(table)).scalar_one()
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(select(func.count()).select_from(table)).scalar_one()
+    except OperationalError:  # the run is still creating the tables
+        return 0
+    finally:
+        engine.dispose()
     return int(found)
 
 

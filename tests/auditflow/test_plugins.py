@@ -70,7 +70,7 @@ def test_every_bad_option_is_listed() -> None:
         " (63 at most) (got '1bad')"
     )
     assert lines[2] == (
-        "sinks.db.options.colour: unknown option (allowed: url, table, fields, extras)"
+        "sinks.db.options.colour: unknown option (allowed: url, table, fields, extras, resume_key)"
     )
 
 

@@ -13,6 +13,7 @@ import click
 from auditflow.cli.common import EXIT_FAILED, fail
 from auditflow.cli.explain import explain
 from auditflow.cli.export import export, verify
+from auditflow.cli.resume import resume
 from auditflow.cli.run import run, validate
 
 
@@ -26,6 +27,7 @@ cli.add_command(validate)
 cli.add_command(explain)
 cli.add_command(export)
 cli.add_command(verify)
+cli.add_command(resume)
 
 
 def main() -> None:

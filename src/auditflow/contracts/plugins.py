@@ -13,6 +13,7 @@ from auditflow.contracts.errors import TransformError
 __all__ = [
     "ArtifactInfo",
     "BatchTransform",
+    "ResumableSink",
     "Row",
     "RowTransform",
     "SinkPlugin",
@@ -112,3 +113,18 @@ class SinkPlugin(Protocol):
     def close(self) -> None:
         """Flush what is pending and release the file or connection; safe to call twice."""
         ...
+
+
+@runtime_checkable
+class ResumableSink(Protocol):
+    """A sink that can continue a run stopped part-way (``auditflow resume``).
+
+    The engine calls :meth:`start_run` once before the first write of a new run, and
+    :meth:`resume` instead when it resumes one: the sink must then hold exactly what it
+    held at the checkpoint described by ``artifact`` (``None``: nothing was checkpointed,
+    start empty), discarding whatever was written after it, and continue from there.
+    """
+
+    def start_run(self, run_id: str) -> None: ...
+
+    def resume(self, run_id: str, artifact: ArtifactInfo | None) -> None: ...

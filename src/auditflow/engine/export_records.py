@@ -18,6 +18,7 @@ record type         sorted by
 ``batch_members``   ``batch_id``, ``ordinal``
 ``artifacts``       ``artifact_id``
 ``checkpoints``     ``sequence``
+``run_attempts``    ``attempt`` (only a resumed run has them)
 ==================  ===========================
 
 A record is a flat mapping: ``_type`` (its record type), ``_index`` (0-based position
@@ -59,6 +60,7 @@ _ORDER: tuple[tuple[Table, tuple[str, ...]], ...] = (
     (s.batch_members, ("batch_id", "ordinal")),
     (s.artifacts, ("artifact_id",)),
     (s.checkpoints, ("sequence",)),
+    (s.run_attempts, ("attempt",)),
 )
 
 RECORD_TYPES: tuple[str, ...] = tuple(table.name for table, _ in _ORDER)

@@ -183,3 +183,15 @@ def transform_nodes(
         )
         for t, plugin in zip(items, made, strict=True)
     ]
+
+
+def config_hashes(top: Topology) -> dict[str, str]:
+    """``{"kind:name": hash of the node's config}`` for every node: what a checkpoint
+    records, so resume can name the node whose config changed."""
+    return {f"{n['kind']}:{n['name']}": stable_hash(n["config"]) for n in top.nodes}
+
+
+def structure_hash(top: Topology) -> str:
+    """Hash of the graph without the nodes' config: kinds, names, plugins, order, edges."""
+    nodes = [{k: v for k, v in n.items() if k != "config"} for n in top.nodes]
+    return stable_hash({"nodes": nodes, "edges": top.as_data()["edges"]})

@@ -119,6 +119,52 @@ class FileSink:
             rows_written=self.rows_written,
         )
 
+    def start_run(self, run_id: str) -> None:
+        """A new run: nothing to prepare (the file is replaced on the first write)."""
+
+    def resume(self, run_id: str, artifact: ArtifactInfo | None) -> None:
+        """Continue the file as the checkpoint left it: truncate it to the checkpointed
+        size (dropping rows written after the checkpoint), check the SHA-256 of what is
+        left against the checkpointed hash, then append. No artifact: start a new file."""
+        if artifact is None or artifact.size_bytes == 0:
+            return
+        try:
+            handle = self.path.open("r+b")
+        except OSError as error:
+            raise PluginError(
+                f"{self.where}: cannot resume {self.path}: {error}; it held"
+                f" {artifact.size_bytes} bytes at the checkpoint"
+            ) from None
+        try:
+            size = handle.seek(0, os.SEEK_END)
+            if size < artifact.size_bytes:
+                raise PluginError(
+                    f"{self.where}: cannot resume {self.path}: it has {size} bytes, fewer than"
+                    f" the {artifact.size_bytes} it had at the checkpoint"
+                )
+            handle.truncate(artifact.size_bytes)
+            handle.seek(0)
+            digest = hashlib.sha256()
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+            if artifact.content_hash is not None and digest.hexdigest() != artifact.content_hash:
+                raise PluginError(
+                    f"{self.where}: cannot resume {self.path}: its first"
+                    f" {artifact.size_bytes} bytes changed since the checkpoint (SHA-256"
+                    f" {digest.hexdigest()}, expected {artifact.content_hash})"
+                )
+            handle.flush()
+            os.fsync(handle.fileno())
+            self.resumed(handle)
+        except BaseException:
+            handle.close()
+            raise
+        self._file, self._hash = handle, digest
+        self.size_bytes, self.rows_written = artifact.size_bytes, artifact.rows_written
+
+    def resumed(self, handle: IO[bytes]) -> None:
+        """Hook for subclasses: read what they need back from the resumed file."""
+
     def close(self) -> None:
         if self._closed:
             return

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -87,6 +87,15 @@ class CsvSink(FileSink):
         if rows and self.fields is None:
             self.fields = [str(key) for key in rows[0]]
         super().write(rows)
+
+    def resumed(self, handle: IO[bytes]) -> None:
+        """A resumed file keeps its columns: read them back from its header line."""
+        if self.fields is not None:
+            return
+        handle.seek(0)
+        header = handle.readline().decode(self.encoding)
+        self.fields = next(csv.reader([header], delimiter=self.delimiter), None)
+        handle.seek(0, 2)
 
     def _line(self, values: list[str]) -> bytes:
         buffer = io.StringIO()

@@ -7,9 +7,16 @@ DateTime, date -> Date, anything else -> Text; lists and dicts are stored as JSO
 An existing table is used as it is. Each ``write`` is one parameterised ``executemany``
 INSERT inside an open transaction; ``flush`` commits it. Keys that are not columns are
 refused (``extras: error``) or left out (``extras: ignore``); missing keys insert NULL.
+
+Resume: with ``resume_key: COLUMN`` every inserted row gets a text key
+``<run id>/<12-digit ordinal>`` in that column (created with the table, unique), so
+:meth:`DatabaseSink.resume` deletes exactly this run's rows past the checkpoint. Without
+it a run with a database sink cannot be resumed (the sink could not tell which rows were
+committed after the checkpoint).
 """
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +49,8 @@ class DatabaseSinkOptions(PluginOptions):
     fields: list[str] | None = Field(default=None, min_length=1)
     """Columns for a table that does not exist yet; unset: the keys of the first row."""
     extras: Literal["error", "ignore"] = "error"
+    resume_key: str | None = Field(default=None, pattern=TABLE_NAME_PATTERN)
+    """Column for ``<run id>/<ordinal>`` keys, which make the sink resumable."""
 
 
 def _column_type(value: Any) -> sa.types.TypeEngine[Any]:
@@ -73,6 +82,8 @@ class DatabaseSink:
         self.table_name = options.table
         self.fields = list(options.fields) if options.fields else None
         self.extras = options.extras
+        self.resume_key = options.resume_key
+        self.run_id = uuid.uuid4().hex  # replaced by the engine's run id (start_run)
         self.rows_written = 0
         self._engine: Engine | None = None
         self._connection: Connection | None = None
@@ -113,10 +124,17 @@ class DatabaseSink:
                     n: next((r[n] for r in rows if r.get(n) is not None), None) for n in names
                 }
                 columns = [sa.Column(n, _column_type(samples[n]), nullable=True) for n in names]
+                if self.resume_key is not None and self.resume_key not in names:
+                    columns.append(sa.Column(self.resume_key, sa.String(64), unique=True))
                 table = sa.Table(self.table_name, metadata, *columns)
                 metadata.create_all(connection)
         except SQLAlchemyError as error:
             raise self._fail("create or read", error) from None
+        if self.resume_key is not None and self.resume_key not in table.columns:
+            raise PluginError(
+                f"{self.where}.options.resume_key: table {self.table_name!r} at"
+                f" {self.shown_url} has no column {self.resume_key!r}"
+            )
         self._json_columns = {c.name for c in table.columns if isinstance(c.type, sa.Text)}
         self._table = table
         return table
@@ -126,7 +144,8 @@ class DatabaseSink:
             return
         connection = self._connect()
         table = self._ensure_table(connection, rows)
-        columns = [column.name for column in table.columns]
+        key = self.resume_key
+        columns = [column.name for column in table.columns if column.name != key]
         known = set(columns)
         prepared = []
         for number, row in enumerate(rows):
@@ -138,12 +157,53 @@ class DatabaseSink:
                     f" {self.table_name!r} (columns: {', '.join(columns)}); set"
                     " `extras: ignore` to leave them out"
                 )
-            prepared.append({name: self._value(name, row.get(name)) for name in columns})
+            record = {name: self._value(name, row.get(name)) for name in columns}
+            if key is not None:
+                record[key] = self._key(self.rows_written + number)
+            prepared.append(record)
         try:
             connection.execute(table.insert(), prepared)
         except SQLAlchemyError as error:
             raise self._fail("insert into", error) from None
         self.rows_written += len(rows)
+
+    def _key(self, ordinal: int) -> str:
+        return f"{self.run_id}/{ordinal:012d}"
+
+    def start_run(self, run_id: str) -> None:
+        self.run_id = run_id
+
+    def resume(self, run_id: str, artifact: ArtifactInfo | None) -> None:
+        """Delete this run's rows past the checkpoint (``resume_key`` >= the key of the
+        first row not checkpointed) and continue the ordinals from there."""
+        if self.resume_key is None:
+            raise PluginError(
+                f"{self.where}.options.resume_key: a run with a database sink can only be"
+                " resumed when the sink writes a resume key; set `resume_key: <column>`"
+                " for new runs (this run cannot be resumed)"
+            )
+        self.run_id = run_id
+        done = artifact.rows_written if artifact is not None else 0
+        connection = self._connect()
+        try:
+            if sa.inspect(connection).has_table(self.table_name):
+                table = sa.Table(self.table_name, sa.MetaData(), autoload_with=connection)
+                column = table.c[self.resume_key]
+                mine = column.between(self._key(0), f"{run_id}/~")
+                connection.execute(table.delete().where(mine, column >= self._key(done)))
+                query = sa.select(sa.func.count()).select_from(table).where(mine)
+                kept = connection.execute(query).scalar_one()
+                connection.commit()
+                if kept != done:
+                    raise PluginError(
+                        f"{self.where}: cannot resume table {self.table_name!r}: it holds"
+                        f" {kept} rows of run {run_id}, the checkpoint says {done}"
+                    )
+            elif done:
+                raise PluginError(f"{self.where}: cannot resume: table {self.table_name!r} is gone")
+        except (SQLAlchemyError, KeyError) as error:
+            raise self._fail("resume", error) from None
+        self.rows_written = done
 
     def _value(self, column: str, value: Any) -> Any:
         if column in self._json_columns and isinstance(value, list | dict | tuple):

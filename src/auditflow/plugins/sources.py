@@ -58,6 +58,13 @@ class _FileSource:
     def row_schema(self) -> dict[str, Any]:
         return self.model.model_json_schema(by_alias=True)
 
+    def use_row_model(self, model: type[BaseModel]) -> None:
+        """Validate rows with ``model`` from now on (resume: the model rebuilt from the
+        JSON Schema stored with the run, so the rest of the source is read as before)."""
+        self.model = model
+        self._validator = model.__pydantic_validator__
+        self._serializer = model.__pydantic_serializer__
+
     def close(self) -> None:
         while self._open_files:
             self._open_files.pop().close()

@@ -286,7 +286,13 @@ class LandscapeRecorder:
         last_batch_id: int,
         topology_hash: str,
         aggregation_state: Mapping[str, Any],
+        config_hashes_json: str = "{}",
+        counters: Mapping[str, Any] | None = None,
     ) -> None:
+        """Record checkpoint ``sequence``: where the source continues, the last sequence
+        numbers, the pipeline's hashes (``config_hashes_json``: ``{"kind:name": hash}``,
+        pre-serialised once per run), what entered the aggregation buffers since the
+        previous checkpoint, and the run's counters so far."""
         self._add(
             s.checkpoints,
             {
@@ -295,7 +301,9 @@ class LandscapeRecorder:
                 "last_token_id": last_token_id,
                 "last_batch_id": last_batch_id,
                 "topology_hash": topology_hash,
-                "aggregation_state_json": json.dumps(aggregation_state, sort_keys=True),
+                "aggregation_state_json": json.dumps(aggregation_state),  # rows keep key order
+                "config_hashes_json": config_hashes_json,
+                "counters_json": json.dumps(dict(counters or {}), sort_keys=True),
                 "created_at": utcnow(),
             },
         )

@@ -26,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped whenever a table or column changes; stored in ``landscape_info``."""
 
 RUN_STATUSES = ("running", "completed", "failed", "interrupted", "partially_exported")
@@ -244,14 +244,36 @@ checkpoints = Table(
     Column("last_batch_id", Integer, nullable=False),
     Column("topology_hash", String(64), nullable=False),
     Column("aggregation_state_json", Text, nullable=False),
+    Column("config_hashes_json", Text, nullable=False),
+    Column("counters_json", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("run_id", "sequence"),
+)
+
+ATTEMPT_STATUSES = (*RUN_STATUSES[:4], "killed")
+
+run_attempts = Table(
+    "run_attempts",
+    metadata,
+    Column("run_id", String(32), ForeignKey("runs.run_id"), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("resumed_from", Integer),
+    Column("status", String(24), nullable=False),
+    Column("pid", Integer),
+    Column("host", String(255)),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("counters_json", Text),
+    Column("error", Text),
+    PrimaryKeyConstraint("run_id", "attempt"),
+    CheckConstraint(_in("status", ATTEMPT_STATUSES), name="ck_run_attempts_status"),
 )
 
 TABLES = tuple(metadata.sorted_tables)
 """Every table, parents before children (the order to create and to insert in)."""
 
 __all__ = [
+    "ATTEMPT_STATUSES",
     "BATCH_STATUSES",
     "NODE_KINDS",
     "RUN_STATUSES",
@@ -268,6 +290,7 @@ __all__ = [
     "nodes",
     "routing_events",
     "rows",
+    "run_attempts",
     "runs",
     "token_outcomes",
     "token_parents",

@@ -15,16 +15,17 @@ returns the counters; everything here returns :class:`AggregationFlushResult`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from auditflow.contracts.outcomes import RowOutcome
 from auditflow.contracts.plugins import BatchTransform
-from auditflow.core.canonical import normalise, stable_hash
+from auditflow.core.canonical import stable_hash
 from auditflow.core.landscape import LandscapeRecorder
 from auditflow.engine import tokens as tk
 from auditflow.engine.orchestrator.types import EMPTY, AggregationFlushResult
+from auditflow.engine.rowcodec import encode
 
 Release = Callable[[int, list[tk.Token]], AggregationFlushResult]
 """``release(aggregation_index, tokens)``: carry released tokens on; return the counters."""
@@ -50,6 +51,7 @@ class _Buffer:
     tokens: list[tk.Token] = field(default_factory=list)
     batch_id: int = 0
     opened_at: float = 0.0
+    reported: int = 0  # members already in a checkpoint
 
 
 class Aggregations:
@@ -108,19 +110,35 @@ class Aggregations:
                 result = result + self._flush(index, "end_of_source")
         return result
 
-    def state(self) -> dict[str, Any]:
-        """What is buffered, for a checkpoint (resume restores the buffers from it):
-        ``{name: {"batch_id", "opened_at", "token_ids", "rows"}}``, rows as plain JSON data."""
-        return {
-            spec.name: {
+    def checkpoint_state(self) -> dict[str, Any]:
+        """What entered each open buffer since the previous checkpoint (a delta keeps a
+        checkpoint's cost independent of the batch size):
+        ``{name: {"batch_id", "from", "added": [[token_id, row_index, step, row], ...]}}``
+        where ``from`` is how many members earlier checkpoints already hold and rows are
+        typed JSON (:mod:`auditflow.engine.rowcodec`). Empty buffers are left out."""
+        state: dict[str, Any] = {}
+        for spec, buf in zip(self.specs, self._buffers, strict=True):
+            if not buf.tokens:
+                continue
+            added = buf.tokens[buf.reported :]
+            state[spec.name] = {
                 "batch_id": buf.batch_id,
-                "opened_at": buf.opened_at,
-                "token_ids": [t.token_id for t in buf.tokens],
-                "rows": [normalise(t.row) for t in buf.tokens],
+                "from": buf.reported,
+                "added": [[t.token_id, t.row_index, t.step, encode(t.row)] for t in added],
             }
-            for spec, buf in zip(self.specs, self._buffers, strict=True)
-            if buf.tokens
-        }
+            buf.reported = len(buf.tokens)
+        return state
+
+    def restore(self, buffers: Mapping[str, tuple[int, list[tk.Token]]]) -> None:
+        """Refill the buffers from checkpoints (resume): ``{name: (batch_id, tokens)}``.
+        A restored batch keeps collecting; its timeout starts again now."""
+        for index, spec in enumerate(self.specs):
+            found = buffers.get(spec.name)
+            if found is not None and found[1]:
+                batch_id, members = found
+                self._buffers[index] = _Buffer(
+                    list(members), batch_id, self._clock(), reported=len(members)
+                )
 
     @property
     def buffered(self) -> int:

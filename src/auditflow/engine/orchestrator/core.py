@@ -7,20 +7,30 @@ rows it writes the sink-bound rows, flushes the sinks, records a checkpoint and 
 chunk's audit records in one transaction, so memory stays flat however long the source is.
 SIGINT / SIGTERM ask for a clean stop: the current row finishes, the chunk is written and
 the run ends ``interrupted`` (aggregation buffers stay recorded as ``buffered``).
+``resume()`` continues a failed, interrupted or killed run from its last checkpoint (the
+checks and preparation live in :mod:`auditflow.engine.resume`).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
 
 from auditflow.core.canonical import HASH_VERSION, canonical_json, stable_hash
 from auditflow.core.landscape import LandscapeRecorder, RunHeader, open_landscape
+from auditflow.core.landscape.checkpoints import (
+    begin_attempt,
+    finish_attempt,
+    load_resume_point,
+)
 from auditflow.engine import pipeline as pl
+from auditflow.engine import resume as rs
 from auditflow.engine.orchestrator.aggregation import Aggregations, AggregationSpec
 from auditflow.engine.orchestrator.export import export_on_completion, require_signing_key
 from auditflow.engine.orchestrator.types import (
@@ -91,19 +101,65 @@ class Orchestrator:
             recorder = LandscapeRecorder.begin_run(engine, self._header(plugins, top))
             self.run_id = recorder.run_id
             ids = pl.register(recorder, top)
+            sinks = _sink_writer(plugins, ids)
+            rs.start_sinks(recorder.run_id, sinks.sinks)
         except Exception:
             plugins.close_all()
             engine.dispose()
             raise
-        sinks = SinkWriter(
-            {name: SinkNode(name, ids[("sink", name)], p) for name, p in plugins.sinks.items()}
-        )
-        run = _Run(self.config, recorder, plugins, sinks, ids, top)
+        return self._execute(recorder, plugins, sinks, _Run.Start(ids, top, rs.FRESH), on_row)
+
+    def resume(self, run_id: str, on_row: Progress | None = None) -> RunResult:
+        """Continue ``run_id`` (failed, interrupted or killed) from its last checkpoint.
+
+        Raises ``ResumeError`` (nothing touched) when the run may not be resumed or the
+        settings differ from the checkpoint's; then brings every sink back to the
+        checkpoint, restores the aggregation buffers and walks the rest of the source.
+        The run keeps its id; this attempt is recorded in ``run_attempts``.
+        """
+        settings = self.config.settings
+        validate_routes(settings)
+        require_signing_key(settings)
+        top = pl.topology(settings)
+        engine = open_landscape(self.config.landscape_url, create=False)
+        try:
+            point = load_resume_point(engine, run_id)
+            retried = rs.check_resumable(point, run_id, self.config.landscape_url, top)
+            assert point is not None
+            plugins = pl.create_plugins(settings, self.config.base_dir)
+        except Exception:
+            engine.dispose()
+            raise
+        try:
+            rs.check_source(point, run_id, plugins.source)
+            sinks = _sink_writer(plugins, point.node_ids)
+            rs.resume_sinks(point, sinks.sinks)
+            start = _Run.Start(point.node_ids, top, rs.start_point(point))
+            attempt = begin_attempt(engine, point, retried)
+        except Exception:
+            plugins.close_all()
+            engine.dispose()
+            raise
+        self.run_id = run_id
+        recorder = LandscapeRecorder(engine, run_id)
+        return self._execute(recorder, plugins, sinks, start, on_row, attempt)
+
+    def _execute(
+        self,
+        recorder: LandscapeRecorder,
+        plugins: pl.Plugins,
+        sinks: SinkWriter,
+        start: _Run.Start,
+        on_row: Progress | None,
+        attempt: int | None = None,
+    ) -> RunResult:
+        run = _Run(self.config, recorder, plugins, sinks, start)
+        engine = recorder.engine
         try:
             with _stop_on_signals() as stop:
                 status, totals = run.walk(stop, on_row)
-            recorder.finish_run(status, RunResult.of(recorder.run_id, status, totals).counters())
             result = RunResult.of(recorder.run_id, status, totals)
+            recorder.finish_run(status, result.counters())
         except Exception as error:  # recorded on the run; the caller gets a failed result
             message = f"{type(error).__name__}: {error}"
             recorder.discard()
@@ -113,6 +169,10 @@ class Orchestrator:
         finally:
             plugins.close()
             problems = sinks.close()
+        try:
+            if attempt is not None:
+                finish_attempt(engine, recorder.run_id, attempt, result.status, result.counters())
+        finally:
             engine.dispose()
         if problems and result.status is not RunStatus.FAILED:
             message = f"closing a sink failed: {problems[0]}"
@@ -131,8 +191,22 @@ class Orchestrator:
         )
 
 
+def _sink_writer(plugins: pl.Plugins, ids: dict[pl.NodeKey, int]) -> SinkWriter:
+    return SinkWriter(
+        {name: SinkNode(name, ids[("sink", name)], p) for name, p in plugins.sinks.items()}
+    )
+
+
 class _Run:
     """The state of one run in progress."""
+
+    @dataclass(frozen=True, slots=True)
+    class Start:
+        """The node ids and topology of the run, and where its walk starts."""
+
+        ids: dict[pl.NodeKey, int]
+        top: pl.Topology
+        point: rs.StartPoint
 
     def __init__(
         self,
@@ -140,21 +214,23 @@ class _Run:
         recorder: LandscapeRecorder,
         plugins: pl.Plugins,
         sinks: SinkWriter,
-        ids: dict[pl.NodeKey, int],
-        top: pl.Topology,
+        start: Start,
     ) -> None:
         settings = config.settings
+        ids, top, point = start.ids, start.top, start.point
         self.config = config
         self.recorder = recorder
         self.plugins = plugins
         self.sinks = sinks
         self.topology_hash = stable_hash(top.as_data())
-        self.totals = AggregationFlushResult()
+        self.config_hashes = json.dumps(pl.config_hashes(top), sort_keys=True)
+        self.totals = point.totals
         self.committed = self.totals
-        # Where the numbering starts: a fresh run from zero; resume (issue 4) will start
-        # from its last checkpoint's row index and sequence numbers.
-        self.token_ids, self.batch_ids, self.checkpoints = Numbering(), Numbering(), Numbering()
-        self.next_row = 0
+        # Where the numbering starts: zero for a new run, the checkpoint's for a resume.
+        self.token_ids = Numbering(point.last_token_id)
+        self.batch_ids = Numbering(point.last_batch_id)
+        self.checkpoints = Numbering(point.sequence)
+        self.next_row = point.next_row
 
         transforms = functools.partial(pl.transform_nodes, ids=ids)
 
@@ -189,6 +265,7 @@ class _Run:
         self.aggregations = Aggregations(
             specs, recorder, self.token_ids, self.batch_ids, config.clock, self.walker.release
         )
+        self.aggregations.restore(point.buffers)
         self.walker.buffer = self.aggregations.buffer
         self.chunk_size = config.chunk_size or settings.checkpoint.frequency
 
@@ -226,7 +303,9 @@ class _Run:
             self.token_ids.last,
             self.batch_ids.last,
             self.topology_hash,
-            self.aggregations.state(),
+            self.aggregations.checkpoint_state(),
+            self.config_hashes,
+            self.totals.counters(),
         )
         self.recorder.commit()
         self.committed = self.totals

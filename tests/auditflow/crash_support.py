@@ -1,0 +1,307 @@
+"""Kill a real pipeline run at random points, resume it, and prove nothing was lost or
+duplicated. Shared by ``tests/auditflow/test_kill_resume.py`` (fewer rows) and
+``benchmarks/kill_resume.py`` (100,000 rows).
+
+The pipeline: csv source (1 row in 97 invalid -> quarantine sink ``bad``), a gate sending
+amounts >= 990 to a database sink ``archive`` (with a resume key), a gate sending non-US
+rows to the csv sink ``output``, and a transform-mode ``batch_stats`` aggregation (count
+50) whose summaries go to the jsonl sink ``summary``. Each run is a subprocess of
+``python -m auditflow``; kills wait for real progress (the checkpoints in the audit DB),
+then a random extra delay so that some land between a sink write and its checkpoint.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditflow.core.landscape import open_landscape, sqlite_url
+from auditflow.core.landscape.checkpoints import attempt_counters
+from auditflow.core.landscape.counters import total
+from auditflow.core.landscape.integrity import integrity_problems
+
+SINK_FILES = ("out/output.csv", "out/summary.jsonl", "out/bad.jsonl")
+
+
+def write_pipeline(folder: Path, rows: int, frequency: int = 200) -> Path:
+    """The input and settings of the crash pipeline in ``folder`` (earlier runs' audit
+    trail and outputs there are removed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder / "out", ignore_errors=True)
+    for old in folder.glob("pipeline.audit.db*"):
+        old.unlink()
+    rng = random.Random(rows)
+    with (folder / "input.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "amount", "country", "day"])
+        for i in range(rows):
+            amount = "oops" if i % 97 == 13 else f"{rng.uniform(0, 1000):.2f}"
+            day = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00"
+            writer.writerow([i, amount, rng.choice(["US", "US", "DE", "FR"]), day])
+    settings = {
+        "source": {
+            "plugin": "csv",
+            "options": {
+                "path": "input.csv",
+                "schema": {
+                    "fields": {
+                        "id": "int",
+                        "amount": "decimal",
+                        "country": "str",
+                        "day": "datetime",
+                    }
+                },
+            },
+            "on_validation_failure": "bad",
+        },
+        "gates": [
+            {
+                "name": "big",
+                "condition": "amount >= 990",
+                "routes": {"true": "archive", "false": "continue"},
+            },
+            {
+                "name": "us",
+                "condition": "country == 'US'",
+                "routes": {"true": "continue", "false": "output"},
+            },
+        ],
+        "aggregations": [
+            {
+                "name": "stats",
+                "plugin": "batch_stats",
+                "options": {"field": "amount"},
+                "trigger": {"count": 50},
+                "output_mode": "transform",
+                "sink": "summary",
+            },
+        ],
+        "sinks": {
+            "output": {"plugin": "csv", "options": {"path": "out/output.csv"}},
+            "summary": {"plugin": "jsonl", "options": {"path": "out/summary.jsonl"}},
+            "bad": {"plugin": "jsonl", "options": {"path": "out/bad.jsonl"}},
+            "archive": {
+                "plugin": "database",
+                "options": {
+                    "url": "sqlite:///out/archive.db",
+                    "table": "big",
+                    "resume_key": "af_key",
+                },
+            },
+        },
+        "default_sink": "output",
+        "checkpoint": {"frequency": frequency},
+    }
+    path = folder / "pipeline.yaml"
+    path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AUDITFLOW_DB")}
+
+
+def start(folder: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "auditflow", *args],
+        cwd=folder,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def progress(folder: Path) -> tuple[str | None, int]:
+    """(run id, next row of its last checkpoint) as the audit DB says now."""
+    db = folder / "pipeline.audit.db"
+    if not db.exists():
+        return None, 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
+            found = connection.execute(
+                "SELECT r.run_id, COALESCE(MAX(c.next_row_index), 0) FROM runs r"
+                " LEFT JOIN checkpoints c ON c.run_id = r.run_id GROUP BY r.run_id"
+            ).fetchone()
+    except sqlite3.Error:  # the schema is not there yet
+        return None, 0
+    return (None, 0) if found is None else (str(found[0]), int(found[1]))
+
+
+@dataclass
+class Outcome:
+    """What one crash scenario did and found."""
+
+    rows: int
+    kills: list[tuple[str, int, int]] = field(default_factory=list)  # (signal, row, exit)
+    attempts: int = 0
+    past_checkpoint: int = 0  # kills that left sink bytes after the last checkpoint
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+
+def kill_when(
+    process: subprocess.Popen[str], folder: Path, at_row: int, signum: int, rng: random.Random
+) -> tuple[int, int]:
+    """Wait until the checkpoints reach ``at_row`` (or the process ends), wait a random
+    bit more, then send ``signum``; return (row reached, exit code)."""
+    deadline = time.monotonic() + 300
+    while process.poll() is None and time.monotonic() < deadline:
+        if progress(folder)[1] >= at_row:
+            break
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0, 0.05))
+    reached = progress(folder)[1]
+    if process.poll() is None:
+        process.send_signal(signum)
+    process.communicate(timeout=300)
+    return reached, process.returncode
+
+
+def bytes_past_checkpoint(folder: Path, run_id: str) -> int:
+    """How many bytes the file sinks hold beyond their last checkpointed artifact (what a
+    kill between a sink write and its checkpoint leaves; resume cuts it off)."""
+    extra = 0
+    with sqlite3.connect(folder / "pipeline.audit.db") as connection:
+        for name in SINK_FILES:
+            found = connection.execute(
+                "SELECT a.size_bytes FROM artifacts a JOIN nodes n ON n.node_id = a.sink_node_id"
+                " WHERE a.run_id = ? AND n.name = ? ORDER BY a.artifact_id DESC LIMIT 1",
+                (run_id, Path(name).stem),
+            ).fetchone()
+            path = folder / name
+            if path.exists():
+                extra += path.stat().st_size - (found[0] if found else 0)
+    return extra
+
+
+def run_status(folder: Path, run_id: str) -> str:
+    with sqlite3.connect(folder / "pipeline.audit.db") as connection:
+        found = connection.execute("SELECT status FROM runs WHERE run_id = ?", (run_id,))
+        return str(found.fetchone()[0])
+
+
+def sink_contents(folder: Path) -> dict[str, list[str]]:
+    """Each sink's rows as text lines (database rows without the resume key)."""
+    out: dict[str, list[str]] = {}
+    for name in SINK_FILES:
+        path = folder / name
+        out[name] = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    db = folder / "out" / "archive.db"
+    rows: list[str] = []
+    if db.exists():
+        with sqlite3.connect(db) as connection:
+            cursor = connection.execute("SELECT * FROM big ORDER BY af_key")
+            names = [d[0] for d in cursor.description]
+            rows = [
+                json.dumps({k: v for k, v in zip(names, r, strict=True) if k != "af_key"})
+                for r in cursor
+            ]
+    out["archive"] = rows
+    return out
+
+
+def run_to_end(folder: Path) -> dict[str, Any]:
+    """An uninterrupted run: its counters."""
+    done = subprocess.run(
+        [sys.executable, "-m", "auditflow", "run", "pipeline.yaml"],
+        cwd=folder, env=_env(), capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    run_id, _ = progress(folder)
+    assert run_id is not None
+    return _run_counters(folder, run_id)
+
+
+def _run_counters(folder: Path, run_id: str) -> dict[str, Any]:
+    with sqlite3.connect(folder / "pipeline.audit.db") as connection:
+        text = connection.execute(
+            "SELECT counters_json FROM runs WHERE run_id = ?", (run_id,)
+        ).fetchone()[0]
+    counters: dict[str, Any] = json.loads(text)
+    return counters
+
+
+def crash_and_resume(
+    folder: Path, rows: int, kills: int, signum: int, seed: int, expected: dict[str, Any]
+) -> Outcome:
+    """Run, kill ``kills`` times at random rows (first the run, then the resumes), resume
+    until the run completes, then check the trail, the sinks and the counters against
+    ``expected`` (``{"counters", "sinks"}`` of an uninterrupted run)."""
+    rng = random.Random(seed)
+    outcome = Outcome(rows)
+    points = sorted(rng.sample(range(rows // 20, rows - rows // 20), kills))
+    started = time.perf_counter()
+    process = start(folder, "run", "pipeline.yaml")
+    run_id, finished = None, False
+    for at_row in points:
+        reached, code = kill_when(process, folder, at_row, signum, rng)
+        outcome.kills.append((signal.Signals(signum).name, reached, code))
+        run_id = run_id or progress(folder)[0]
+        assert run_id is not None
+        if code in (0, 1) or run_status(folder, run_id) == "completed":
+            finished = True  # it finished before the kill landed: nothing to resume
+            break
+        if signum == signal.SIGTERM:
+            assert code == 3, f"a SIGTERM stop exits 3, got {code}"
+        outcome.attempts += 1
+        outcome.past_checkpoint += bytes_past_checkpoint(folder, run_id) > 0
+        process = start(folder, "resume", run_id, "--settings", "pipeline.yaml")
+    if not finished:
+        _, err = process.communicate(timeout=600)
+        assert process.returncode in (0, 1), err
+    outcome.seconds = time.perf_counter() - started
+    run_id = run_id or progress(folder)[0]
+    assert run_id is not None
+    outcome.problems = check(folder, run_id, rows, expected)
+    return outcome
+
+
+def check(folder: Path, run_id: str, rows: int, expected: dict[str, Any]) -> list[str]:
+    """Every way the crashed-and-resumed run differs from the uninterrupted one."""
+    engine = open_landscape(sqlite_url(folder / "pipeline.audit.db"), create=False)
+    try:
+        problems = integrity_problems(engine, run_id)
+        shares = attempt_counters(engine, run_id)
+    finally:
+        engine.dispose()
+    with sqlite3.connect(folder / "pipeline.audit.db") as connection:
+        per_row = connection.execute(
+            "SELECT COUNT(*) FROM rows r WHERE r.run_id = ? AND (SELECT COUNT(*) FROM tokens t"
+            " JOIN token_outcomes o ON o.run_id = t.run_id AND o.token_id = t.token_id"
+            " AND o.is_terminal WHERE t.run_id = r.run_id AND t.row_index = r.row_index) = 1",
+            (run_id,),
+        ).fetchone()[0]
+    if per_row != rows:
+        problems.append(f"{rows - per_row} of {rows} source rows lack exactly one terminal outcome")
+    counters = _run_counters(folder, run_id)
+    if counters != expected["counters"]:
+        problems.append(f"counters {counters} != uninterrupted {expected['counters']}")
+    if shares and total(shares) != _without_zero(expected["counters"]):
+        problems.append(f"attempts add up to {total(shares)}, not {expected['counters']}")
+    for sink, lines in sink_contents(folder).items():
+        want = expected["sinks"][sink]
+        if lines != want:
+            dupes = len(lines) - len(set(lines))
+            problems.append(
+                f"sink {sink}: {len(lines)} rows ({dupes} duplicated), expected {len(want)}"
+            )
+    return problems
+
+
+def _without_zero(counters: dict[str, Any]) -> dict[str, Any]:
+    return total([counters])

@@ -8,6 +8,10 @@ rows to the csv sink ``output``, and a transform-mode ``batch_stats`` aggregatio
 50) whose summaries go to the jsonl sink ``summary``. Each run is a subprocess of
 ``python -m auditflow``; kills wait for real progress (the checkpoints in the audit DB),
 then a random extra delay so that some land between a sink write and its checkpoint.
+
+By default the audit trail and the ``archive`` table are SQLite files in the folder;
+``write_pipeline(..., landscape_url=..., archive_url=...)`` puts them in other databases
+(``tests/auditflow/test_postgres.py`` runs the same rounds on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from auditflow.core.landscape import open_landscape, sqlite_url
 from auditflow.core.landscape.checkpoints import attempt_counters
@@ -36,9 +42,16 @@ from auditflow.core.landscape.integrity import integrity_problems
 SINK_FILES = ("out/output.csv", "out/summary.jsonl", "out/bad.jsonl")
 
 
-def write_pipeline(folder: Path, rows: int, frequency: int = 200) -> Path:
+def write_pipeline(
+    folder: Path,
+    rows: int,
+    frequency: int = 200,
+    *,
+    landscape_url: str | None = None,
+    archive_url: str = "sqlite:///out/archive.db",
+) -> Path:
     """The input and settings of the crash pipeline in ``folder`` (earlier runs' audit
-    trail and outputs there are removed)."""
+    trail and outputs there are removed; a ``landscape_url`` database must be empty)."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(folder / "out", ignore_errors=True)
     for old in folder.glob("pipeline.audit.db*"):
@@ -96,7 +109,7 @@ def write_pipeline(folder: Path, rows: int, frequency: int = 200) -> Path:
             "archive": {
                 "plugin": "database",
                 "options": {
-                    "url": "sqlite:///out/archive.db",
+                    "url": archive_url,
                     "table": "big",
                     "resume_key": "af_key",
                 },
@@ -105,6 +118,8 @@ def write_pipeline(folder: Path, rows: int, frequency: int = 200) -> Path:
         "default_sink": "output",
         "checkpoint": {"frequency": frequency},
     }
+    if landscape_url is not None:
+        settings["landscape"] = {"url": landscape_url}
     path = folder / "pipeline.yaml"
     path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     return path
@@ -126,19 +141,46 @@ def start(folder: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+_ENGINES: dict[str, Engine] = {}
+
+
+def _urls(folder: Path) -> tuple[str | None, str]:
+    """(landscape URL when it is not the default SQLite file, archive sink URL)."""
+    data = yaml.safe_load((folder / "pipeline.yaml").read_text(encoding="utf-8"))
+    return data.get("landscape", {}).get("url"), data["sinks"]["archive"]["options"]["url"]
+
+
+def _query(folder: Path, sql: str, params: dict[str, Any] | None = None) -> list[Any]:
+    """The rows of ``sql`` (named ``:params``) on the audit trail of ``folder``."""
+    url = _urls(folder)[0]
+    if url is None:
+        with sqlite3.connect(folder / "pipeline.audit.db", timeout=5) as connection:
+            return connection.execute(sql, params or {}).fetchall()
+    engine = _ENGINES.get(url) or _ENGINES.setdefault(url, create_engine(url))
+    with engine.connect() as connection:
+        return list(connection.execute(text(sql), params or {}).all())
+
+
 def progress(folder: Path) -> tuple[str | None, int]:
     """(run id, next row of its last checkpoint) as the audit DB says now."""
-    db = folder / "pipeline.audit.db"
-    if not db.exists():
-        return None, 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
-            found = connection.execute(
-                "SELECT r.run_id, COALESCE(MAX(c.next_row_index), 0) FROM runs r"
-                " LEFT JOIN checkpoints c ON c.run_id = r.run_id GROUP BY r.run_id"
-            ).fetchone()
-    except sqlite3.Error:  # the schema is not there yet
-        return None, 0
+    sql = (
+        "SELECT r.run_id, COALESCE(MAX(c.next_row_index), 0) FROM runs r"
+        " LEFT JOIN checkpoints c ON c.run_id = r.run_id GROUP BY r.run_id"
+    )
+    if _urls(folder)[0] is None:
+        db = folder / "pipeline.audit.db"
+        if not db.exists():
+            return None, 0
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
+                found = connection.execute(sql).fetchone()
+        except sqlite3.Error:  # the schema is not there yet
+            return None, 0
+    else:
+        try:
+            found = next(iter(_query(folder, sql)), None)
+        except SQLAlchemyError:  # the schema is not there yet
+            return None, 0
     return (None, 0) if found is None else (str(found[0]), int(found[1]))
 
 
@@ -176,23 +218,22 @@ def bytes_past_checkpoint(folder: Path, run_id: str) -> int:
     """How many bytes the file sinks hold beyond their last checkpointed artifact (what a
     kill between a sink write and its checkpoint leaves; resume cuts it off)."""
     extra = 0
-    with sqlite3.connect(folder / "pipeline.audit.db") as connection:
-        for name in SINK_FILES:
-            found = connection.execute(
-                "SELECT a.size_bytes FROM artifacts a JOIN nodes n ON n.node_id = a.sink_node_id"
-                " WHERE a.run_id = ? AND n.name = ? ORDER BY a.artifact_id DESC LIMIT 1",
-                (run_id, Path(name).stem),
-            ).fetchone()
-            path = folder / name
-            if path.exists():
-                extra += path.stat().st_size - (found[0] if found else 0)
+    for name in SINK_FILES:
+        found = _query(
+            folder,
+            "SELECT a.size_bytes FROM artifacts a JOIN nodes n ON n.node_id = a.sink_node_id"
+            " WHERE a.run_id = :run_id AND n.name = :name ORDER BY a.artifact_id DESC LIMIT 1",
+            {"run_id": run_id, "name": Path(name).stem},
+        )
+        path = folder / name
+        if path.exists():
+            extra += path.stat().st_size - (found[0][0] if found else 0)
     return extra
 
 
 def run_status(folder: Path, run_id: str) -> str:
-    with sqlite3.connect(folder / "pipeline.audit.db") as connection:
-        found = connection.execute("SELECT status FROM runs WHERE run_id = ?", (run_id,))
-        return str(found.fetchone()[0])
+    found = _query(folder, "SELECT status FROM runs WHERE run_id = :run_id", {"run_id": run_id})
+    return str(found[0][0])
 
 
 def sink_contents(folder: Path) -> dict[str, list[str]]:
@@ -201,9 +242,10 @@ def sink_contents(folder: Path) -> dict[str, list[str]]:
     for name in SINK_FILES:
         path = folder / name
         out[name] = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    archive = _urls(folder)[1]
     db = folder / "out" / "archive.db"
     rows: list[str] = []
-    if db.exists():
+    if archive.startswith("sqlite:") and db.exists():
         with sqlite3.connect(db) as connection:
             cursor = connection.execute("SELECT * FROM big ORDER BY af_key")
             names = [d[0] for d in cursor.description]
@@ -211,6 +253,19 @@ def sink_contents(folder: Path) -> dict[str, list[str]]:
                 json.dumps({k: v for k, v in zip(names, r, strict=True) if k != "af_key"})
                 for r in cursor
             ]
+    elif not archive.startswith("sqlite:"):
+        engine = create_engine(archive)
+        try:
+            with engine.connect() as connection:
+                found = connection.execute(text("SELECT * FROM big ORDER BY af_key")).mappings()
+                rows = [
+                    json.dumps({k: v for k, v in r.items() if k != "af_key"}, default=str)
+                    for r in found
+                ]
+        except SQLAlchemyError:  # no row reached the archive table
+            rows = []
+        finally:
+            engine.dispose()
     out["archive"] = rows
     return out
 
@@ -228,11 +283,10 @@ def run_to_end(folder: Path) -> dict[str, Any]:
 
 
 def _run_counters(folder: Path, run_id: str) -> dict[str, Any]:
-    with sqlite3.connect(folder / "pipeline.audit.db") as connection:
-        text = connection.execute(
-            "SELECT counters_json FROM runs WHERE run_id = ?", (run_id,)
-        ).fetchone()[0]
-    counters: dict[str, Any] = json.loads(text)
+    found = _query(
+        folder, "SELECT counters_json FROM runs WHERE run_id = :run_id", {"run_id": run_id}
+    )
+    counters: dict[str, Any] = json.loads(found[0][0])
     return counters
 
 
@@ -273,19 +327,20 @@ def crash_and_resume(
 
 def check(folder: Path, run_id: str, rows: int, expected: dict[str, Any]) -> list[str]:
     """Every way the crashed-and-resumed run differs from the uninterrupted one."""
-    engine = open_landscape(sqlite_url(folder / "pipeline.audit.db"), create=False)
+    url = _urls(folder)[0] or sqlite_url(folder / "pipeline.audit.db")
+    engine = open_landscape(url, create=False)
     try:
         problems = integrity_problems(engine, run_id)
         shares = attempt_counters(engine, run_id)
     finally:
         engine.dispose()
-    with sqlite3.connect(folder / "pipeline.audit.db") as connection:
-        per_row = connection.execute(
-            "SELECT COUNT(*) FROM rows r WHERE r.run_id = ? AND (SELECT COUNT(*) FROM tokens t"
-            " JOIN token_outcomes o ON o.run_id = t.run_id AND o.token_id = t.token_id"
-            " AND o.is_terminal WHERE t.run_id = r.run_id AND t.row_index = r.row_index) = 1",
-            (run_id,),
-        ).fetchone()[0]
+    per_row = _query(
+        folder,
+        "SELECT COUNT(*) FROM rows r WHERE r.run_id = :run_id AND (SELECT COUNT(*) FROM tokens t"
+        " JOIN token_outcomes o ON o.run_id = t.run_id AND o.token_id = t.token_id"
+        " AND o.is_terminal WHERE t.run_id = r.run_id AND t.row_index = r.row_index) = 1",
+        {"run_id": run_id},
+    )[0][0]
     if per_row != rows:
         problems.append(f"{rows - per_row} of {rows} source rows lack exactly one terminal outcome")
     counters = _run_counters(folder, run_id)
@@ -305,3 +360,10 @@ def check(folder: Path, run_id: str, rows: int, expected: dict[str, Any]) -> lis
 
 def _without_zero(counters: dict[str, Any]) -> dict[str, Any]:
     return total([counters])
+
+
+def forget_engines() -> None:
+    """Close the connections the harness keeps to non-SQLite audit trails."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()

@@ -101,8 +101,15 @@ def running_server() -> Iterator[Server]:
             raise RuntimeError(f"{args[0]} failed: {done.stdout}{done.stderr}{detail}")
 
     try:
-        pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-           "-E", "UTF8", "--no-sync", "--locale=C")  # fmt: skip
+        initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                  "-E", "UTF8", "--no-sync", "--locale=C.UTF-8"]  # fmt: skip
+        try:
+            # A linguistic default collation (as on most servers, en_US.UTF-8), where
+            # punctuation sorts unlike in C / SQLite: string ranges must not rely on it.
+            pg(*initdb, "--locale-provider=icu", "--icu-locale=en-US")
+        except RuntimeError:  # a server built without ICU (before PostgreSQL 15)
+            shutil.rmtree(data, ignore_errors=True)
+            pg(*initdb)
         options = f"-p {port} -k {folder} -h 127.0.0.1 -F -c max_connections=50"
         pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
            "-t", "60", "start")  # fmt: skip

@@ -189,7 +189,11 @@ class DatabaseSink:
             if sa.inspect(connection).has_table(self.table_name):
                 table = sa.Table(self.table_name, sa.MetaData(), autoload_with=connection)
                 column = table.c[self.resume_key]
-                mine = column.between(self._key(0), f"{run_id}/~")
+                # The run's keys by their prefix, not by a range up to "<run>/~": under a
+                # linguistic collation (PostgreSQL's usual en_US) punctuation does not sort
+                # as in SQLite, and that range would be empty.
+                prefix = f"{run_id}/"
+                mine = sa.func.substr(column, 1, len(prefix)) == prefix
                 connection.execute(table.delete().where(mine, column >= self._key(done)))
                 query = sa.select(sa.func.count()).select_from(table).where(mine)
                 kept = connection.execute(query).scalar_one()

@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import Engine, create_engine, delete, insert, select, text
+from sqlalchemy import Engine, create_engine, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from auditflow.core.landscape import open_landscape
 from auditflow.core.landscape import queries as q
 from auditflow.core.landscape import schema as s
 from auditflow.core.landscape.integrity import integrity_problems
+from auditflow.engine.export_records import run_records
 from auditflow.engine.orchestrator import PipelineConfig
 from auditflow.engine.orchestrator.export import export_recorded_run, verify_export
 from tests.auditflow import crash_support as cs
@@ -115,9 +116,13 @@ def test_the_integrity_query_names_a_missing_terminal_outcome(
         assert integrity_problems(engine, run_id) == []
         o = s.token_outcomes
         with engine.begin() as connection:
-            victim = connection.execute(
-                select(o.c.outcome_id).where(o.c.run_id == run_id, o.c.outcome == "routed")
-            ).scalars().first()
+            victim = (
+                connection.execute(
+                    select(o.c.outcome_id).where(o.c.run_id == run_id, o.c.outcome == "routed")
+                )
+                .scalars()
+                .first()
+            )
             connection.execute(delete(o).where(o.c.outcome_id == victim))
         problems = integrity_problems(engine, run_id)
     finally:
@@ -196,3 +201,34 @@ def test_a_sigkilled_run_resumes_on_postgres(postgres_server: Server, tmp_path: 
     assert outcome.attempts == 1, outcome
     assert outcome.kills[0][2] == -signal.SIGKILL
     assert outcome.problems == []
+
+
+def test_an_export_reads_one_snapshot_while_the_trail_grows(
+    postgres_server: Server, tmp_path: Path
+) -> None:
+    """Outcomes written after an export started are not in it (REPEATABLE READ; with
+    PostgreSQL's default READ COMMITTED each table would be read at a later moment)."""
+    url = postgres_server.new_database()
+    write_input(tmp_path, rows=12)
+    run_id = run(write_pipeline(tmp_path, pipeline(landscape={"url": url}))).run_id
+    engine = open_landscape(url, create=False)
+    o = s.token_outcomes
+    try:
+        with engine.connect() as connection:
+            before = connection.execute(
+                select(func.count()).where(o.c.run_id == run_id)
+            ).scalar_one()
+        records = run_records(engine, run_id)
+        assert next(records)["_type"] == "runs"  # the export's first query has run
+        with engine.begin() as connection:  # a writer adds an outcome meanwhile
+            token = connection.execute(
+                select(o.c.token_id).where(o.c.run_id == run_id).limit(1)
+            ).scalar_one()
+            connection.execute(
+                insert(o),
+                {"run_id": run_id, "token_id": token, "outcome": "buffered", "is_terminal": False},
+            )
+        exported = sum(1 for record in records if record["_type"] == "token_outcomes")
+    finally:
+        engine.dispose()
+    assert exported == before

@@ -35,6 +35,7 @@ from sqlalchemy import Boolean, Column, Engine, Integer, Table, select, update
 
 from auditflow.core.canonical import normalise
 from auditflow.core.landscape import schema as s
+from auditflow.core.landscape.database import read_snapshot
 
 __all__ = [
     "RECORD_TABLES",
@@ -98,7 +99,7 @@ def record_keys(record_type: str, *, signed: bool) -> list[str]:
 
 def run_records(engine: Engine, run_id: str) -> Generator[dict[str, Any], None, None]:
     """Every record of ``run_id`` in export order, streamed in chunks (flat memory)."""
-    with engine.connect() as connection:
+    with read_snapshot(engine) as connection:
         for table, order in _ORDER:
             query = select(table).where(table.c.run_id == run_id)
             query = query.order_by(*(table.c[name] for name in order))

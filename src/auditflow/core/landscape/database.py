@@ -3,6 +3,10 @@
 For SQLite every new connection turns on foreign keys (off by default in SQLite) and WAL
 journaling (readers such as ``auditflow explain`` do not block a running pipeline), with
 ``synchronous=NORMAL``, which WAL keeps crash-safe for committed transactions.
+
+PostgreSQL (``postgresql+psycopg://user@host/db``) needs no set-up beyond the URL; readers
+that run several queries over one run (export, the integrity query) use
+:func:`read_snapshot` so that a pipeline writing meanwhile cannot make them disagree.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -46,6 +50,20 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
     return engine
+
+
+def read_snapshot(engine: Engine) -> Connection:
+    """A connection whose queries all read one snapshot of the trail.
+
+    PostgreSQL's default READ COMMITTED takes a new snapshot per statement, so a reader
+    of several tables racing a running pipeline could export a token but not the outcome
+    written a moment later; REPEATABLE READ fixes the snapshot at the first query (and
+    never blocks the writer). Other databases get a plain connection.
+    """
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+    return connection
 
 
 def open_landscape(url: str, *, create: bool = True) -> Engine:

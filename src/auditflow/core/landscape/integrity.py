@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, and_, func, select
 
 from auditflow.core.landscape import schema as s
 from auditflow.core.landscape.counters import total
+from auditflow.core.landscape.database import read_snapshot
 
 _COUNTED = {
     "rows_succeeded": "completed",
@@ -35,7 +36,7 @@ _COUNTED = {
 
 def integrity_problems(engine: Engine, run_id: str) -> list[str]:
     """Every way the trail of finished run ``run_id`` fails to add up (empty: it holds)."""
-    with engine.connect() as connection:
+    with read_snapshot(engine) as connection:
         run = connection.execute(select(s.runs).where(s.runs.c.run_id == run_id)).first()
         if run is None:
             return [f"there is no run {run_id!r}"]

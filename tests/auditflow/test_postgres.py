@@ -15,7 +15,7 @@ import yaml
 from sqlalchemy import Engine, create_engine, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from auditflow.core.landscape import open_landscape
+from auditflow.core.landscape import LandscapeError, open_landscape
 from auditflow.core.landscape import queries as q
 from auditflow.core.landscape import schema as s
 from auditflow.core.landscape.integrity import integrity_problems
@@ -25,7 +25,7 @@ from auditflow.engine.orchestrator.export import export_recorded_run, verify_exp
 from tests.auditflow import crash_support as cs
 from tests.auditflow.engine_support import assert_trail_matches, run, write_pipeline
 from tests.auditflow.export_support import KEY, pipeline, write_input
-from tests.auditflow.postgres_support import Server
+from tests.auditflow.postgres_support import Server, unavailable
 
 pytestmark = pytest.mark.postgres
 
@@ -232,3 +232,18 @@ def test_an_export_reads_one_snapshot_while_the_trail_grows(
     finally:
         engine.dispose()
     assert exported == before
+
+
+def test_a_missing_driver_is_named_with_the_install_command() -> None:
+    with pytest.raises(LandscapeError, match=r"importgate\[postgres\]") as caught:
+        open_landscape("postgresql+pg8000://auditflow@127.0.0.1:1/audit")
+    assert "pg8000" in str(caught.value)
+
+
+def test_without_a_server_the_tests_fail_on_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="cannot run on CI: no server"):
+        unavailable("no server")
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="no server"):
+        unavailable("no server")

@@ -46,7 +46,13 @@ def make_engine(url: str) -> Engine:
         parsed = make_url(url)
         engine = create_engine(parsed)
     except (ArgumentError, ValueError, ImportError) as error:
-        raise LandscapeError(f"landscape URL {url!r} cannot be used: {error}") from error
+        hint = ""
+        if isinstance(error, ImportError):
+            hint = (
+                "; install the database driver the URL names (for PostgreSQL:"
+                " pip install 'importgate[postgres]' and a postgresql+psycopg:// URL)"
+            )
+        raise LandscapeError(f"landscape URL {url!r} cannot be used: {error}{hint}") from error
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
     return engine

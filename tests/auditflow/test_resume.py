@@ -115,6 +115,19 @@ def test_a_sink_file_changed_before_the_checkpoint_is_refused(tmp_path: Path) ->
         _resume(path, first.run_id)
 
 
+def test_a_refused_sink_file_is_left_as_it_is(tmp_path: Path) -> None:
+    # e.g. a second `auditflow run` replaced the interrupted run's file with a longer one:
+    # resume refuses, and must not cut the other run's rows off first
+    path = _pipeline(tmp_path)
+    first = run(path, on_row=_stop_at(30))
+    output = tmp_path / "out" / "output.jsonl"
+    changed = b"X" + output.read_bytes()[1:] + b'{"id": 999, "written": "by another run"}\n' * 50
+    output.write_bytes(changed)
+    with pytest.raises(PluginError, match="changed since the checkpoint"):
+        _resume(path, first.run_id)
+    assert output.read_bytes() == changed
+
+
 def test_a_csv_sink_resumes_with_its_header_columns(tmp_path: Path) -> None:
     csv_sinks = {"output": {"plugin": "csv", "options": {"path": "out/output.csv"}},
                  "high": {"plugin": "csv", "options": {"path": "out/high.csv"}},

@@ -251,6 +251,30 @@ def test_the_integrity_query_finds_a_missing_outcome(tmp_path: Path) -> None:
     assert any(p.startswith("counter rows_succeeded is") for p in problems)
 
 
+def test_the_integrity_query_finds_a_moved_root_token_and_a_wrong_batch_size(
+    tmp_path: Path,
+) -> None:
+    path = _pipeline(tmp_path)
+    done = run(path)
+    engine = landscape(path)
+    t, b = s.tokens, s.batches
+    try:
+        with engine.begin() as connection:
+            connection.execute(  # row 1's root token now claims row 0: two roots, and none
+                update(t).where(t.c.run_id == done.run_id, t.c.row_index == 1).values(row_index=0)
+            )
+            connection.execute(
+                update(b)
+                .where(b.c.run_id == done.run_id, b.c.batch_id == 1)
+                .values(size=b.c.size + 1)
+            )
+        problems = integrity_problems(engine, done.run_id)
+    finally:
+        engine.dispose()
+    assert "2 source row(s) do not have exactly one root token" in problems
+    assert "1 batch(es) have a size that is not their member count" in problems
+
+
 values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5)
     | st.floats(allow_nan=False) | st.decimals(allow_nan=False, allow_infinity=False)

@@ -15,9 +15,8 @@ from auditflow.cli.common import (
     resolve_run_id,
     stderr,
 )
-from auditflow.cli.run import DB, _progress, exit_code, print_result
+from auditflow.cli.run import DB, _progress, finish
 from auditflow.engine.orchestrator import Orchestrator
-from auditflow.engine.orchestrator.types import RunStatus
 
 
 @click.command()
@@ -47,7 +46,4 @@ def resume(run_id: str, settings: Path, db: str | None) -> None:
         fail(prefixed(settings, error))
     except Exception as error:  # e.g. the audit database went away: a message, no traceback
         fail(f"{settings}: run {run_id} could not be resumed: {type(error).__name__}: {error}")
-    print_result(result)
-    if result.status is RunStatus.FAILED:
-        stderr.print(f"auditflow: run {result.run_id} failed: {result.error}", markup=False)
-    raise SystemExit(exit_code(result))
+    finish(result)

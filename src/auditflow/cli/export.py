@@ -81,6 +81,8 @@ def export(
 def verify(path: Path) -> None:
     """Check a signed export (JSON file or CSV folder) with the key in
     $AUDITFLOW_SIGNING_KEY. Exit 0 intact, 1 names the first bad record, 2 unreadable."""
+    if not path.exists():  # before the key: a wrong path is the first thing to fix
+        fail(f"{path}: no such export file or folder")
     try:
         report = verify_export(path, _key())
     except ExportTampered as error:

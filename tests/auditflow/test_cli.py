@@ -272,3 +272,24 @@ def test_running_the_same_settings_twice_records_a_new_run_and_replaces_file_sin
     assert len((tmp_path / "out" / "high.jsonl").read_text().splitlines()) == 2
     latest = auditflow(tmp_path, "explain", "latest", "0", "--settings", "pipeline.yaml")
     assert latest.stdout.startswith(f"run {second_id},"), latest.stdout
+
+
+def test_a_sink_on_the_source_file_or_on_another_sinks_file_is_refused(tmp_path: Path) -> None:
+    write_csv(tmp_path / "input.csv", numbered_rows(12))
+    before = (tmp_path / "input.csv").read_bytes()
+    data = settings()
+    data["sinks"]["output"] = {"plugin": "csv", "options": {"path": "input.csv"}}
+    write_pipeline(tmp_path, data)
+    for command in ("validate", "run"):
+        done = auditflow(tmp_path, command, "pipeline.yaml")
+        assert done.returncode == 2, done.stdout
+        assert "sinks.output.options.path:" in done.stderr
+        assert "is also the file of the source" in done.stderr
+    assert (tmp_path / "input.csv").read_bytes() == before  # the input survives
+    data = settings()
+    data["sinks"]["high"]["options"]["path"] = "out/./output.jsonl"
+    write_pipeline(tmp_path, data)
+    done = auditflow(tmp_path, "validate", "pipeline.yaml")
+    assert done.returncode == 2
+    assert "sinks.high.options.path:" in done.stderr
+    assert "is also the file of sink 'output'" in done.stderr

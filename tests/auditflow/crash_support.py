@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +36,7 @@ from auditflow.core.landscape import open_landscape, sqlite_url
 from auditflow.core.landscape.checkpoints import attempt_counters
 from auditflow.core.landscape.counters import total
 from auditflow.core.landscape.integrity import integrity_problems
+from tests.auditflow.engine_support import auditflow, start_auditflow
 
 SINK_FILES = ("out/output.csv", "out/summary.jsonl", "out/bad.jsonl")
 
@@ -123,22 +122,6 @@ def write_pipeline(
     path = folder / "pipeline.yaml"
     path.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     return path
-
-
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AUDITFLOW_DB")}
-
-
-def start(folder: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "auditflow", *args],
-        cwd=folder,
-        env=_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
 
 
 _ENGINES: dict[str, Engine] = {}
@@ -272,10 +255,7 @@ def sink_contents(folder: Path) -> dict[str, list[str]]:
 
 def run_to_end(folder: Path) -> dict[str, Any]:
     """An uninterrupted run: its counters."""
-    done = subprocess.run(
-        [sys.executable, "-m", "auditflow", "run", "pipeline.yaml"],
-        cwd=folder, env=_env(), capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
+    done = auditflow(folder, "run", "pipeline.yaml", timeout=600)
     assert done.returncode in (0, 1), done.stderr
     run_id, _ = progress(folder)
     assert run_id is not None
@@ -300,7 +280,7 @@ def crash_and_resume(
     outcome = Outcome(rows)
     points = sorted(rng.sample(range(rows // 20, rows - rows // 20), kills))
     started = time.perf_counter()
-    process = start(folder, "run", "pipeline.yaml")
+    process = start_auditflow(folder, "run", "pipeline.yaml")
     run_id, finished = None, False
     for at_row in points:
         reached, code = kill_when(process, folder, at_row, signum, rng)
@@ -314,7 +294,7 @@ def crash_and_resume(
             assert code == 3, f"a SIGTERM stop exits 3, got {code}"
         outcome.attempts += 1
         outcome.past_checkpoint += bytes_past_checkpoint(folder, run_id) > 0
-        process = start(folder, "resume", run_id, "--settings", "pipeline.yaml")
+        process = start_auditflow(folder, "resume", run_id, "--settings", "pipeline.yaml")
     if not finished:
         _, err = process.communicate(timeout=600)
         assert process.returncode in (0, 1), err

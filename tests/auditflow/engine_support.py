@@ -125,7 +125,9 @@ def assert_trail_matches(path: Path, result: RunResult) -> None:
         engine.dispose()
 
 
-def auditflow(cwd: Path, *args: str, **popen: Any) -> subprocess.CompletedProcess[str]:
+def auditflow(
+    cwd: Path, *args: str, timeout: float = 120, **popen: Any
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m auditflow ARGS`` in ``cwd`` (no terminal, so no progress bar)."""
     return subprocess.run(
         [sys.executable, "-m", "auditflow", *args],
@@ -134,7 +136,7 @@ def auditflow(cwd: Path, *args: str, **popen: Any) -> subprocess.CompletedProces
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
-        timeout=120,
+        timeout=timeout,
         **popen,
     )
 

@@ -242,3 +242,54 @@ def test_the_progress_bar_shows_only_on_a_terminal(tmp_path: Path) -> None:
     os.close(controller)
     assert process.wait(timeout=120) == 0
     assert b"rows " in shown  # the progress bar's row counter was drawn on the terminal
+
+
+def test_running_the_same_settings_twice_records_a_new_run_and_replaces_file_sinks(
+    tmp_path: Path,
+) -> None:
+    write_csv(tmp_path / "input.csv", numbered_rows(12))
+    write_pipeline(tmp_path, settings(gates=[GATE]))
+    first = auditflow(tmp_path, "run", "pipeline.yaml")
+    second = auditflow(tmp_path, "run", "pipeline.yaml")
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    first_id, second_id = _run_id(first.stdout), _run_id(second.stdout)
+    assert first_id != second_id
+    engine = landscape(tmp_path / "pipeline.yaml")
+    try:
+        with engine.connect() as connection:
+            runs = dict(connection.execute(select(s.runs.c.run_id, s.runs.c.status)).all())
+            row_counts = dict(
+                connection.execute(
+                    select(s.rows.c.run_id, func.count()).group_by(s.rows.c.run_id)
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    assert runs == {first_id: "completed", second_id: "completed"}  # both kept in the trail
+    assert row_counts == {first_id: 12, second_id: 12}
+    # the file sinks hold the second run's rows once, not both runs' (documented: replaced)
+    assert len((tmp_path / "out" / "output.jsonl").read_text().splitlines()) == 10
+    assert len((tmp_path / "out" / "high.jsonl").read_text().splitlines()) == 2
+    latest = auditflow(tmp_path, "explain", "latest", "0", "--settings", "pipeline.yaml")
+    assert latest.stdout.startswith(f"run {second_id},"), latest.stdout
+
+
+def test_a_sink_on_the_source_file_or_on_another_sinks_file_is_refused(tmp_path: Path) -> None:
+    write_csv(tmp_path / "input.csv", numbered_rows(12))
+    before = (tmp_path / "input.csv").read_bytes()
+    data = settings()
+    data["sinks"]["output"] = {"plugin": "csv", "options": {"path": "input.csv"}}
+    write_pipeline(tmp_path, data)
+    for command in ("validate", "run"):
+        done = auditflow(tmp_path, command, "pipeline.yaml")
+        assert done.returncode == 2, done.stdout
+        assert "sinks.output.options.path:" in done.stderr
+        assert "is also the file of the source" in done.stderr
+    assert (tmp_path / "input.csv").read_bytes() == before  # the input survives
+    data = settings()
+    data["sinks"]["high"]["options"]["path"] = "out/./output.jsonl"
+    write_pipeline(tmp_path, data)
+    done = auditflow(tmp_path, "validate", "pipeline.yaml")
+    assert done.returncode == 2
+    assert "sinks.high.options.path:" in done.stderr
+    assert "is also the file of sink 'output'" in done.stderr

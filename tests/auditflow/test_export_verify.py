@@ -202,6 +202,9 @@ def test_verify_command_exit_codes(
     monkeypatch.setenv("AUDITFLOW_SIGNING_KEY", "")
     no_key = auditflow(exports, "verify", "trail.jsonl")
     assert no_key.returncode == 2 and "AUDITFLOW_SIGNING_KEY" in no_key.stderr
+    no_key_no_file = auditflow(tmp_path, "verify", "nowhere.jsonl")  # the path first
+    assert no_key_no_file.returncode == 2
+    assert "nowhere.jsonl: no such export file or folder" in no_key_no_file.stderr
     with pytest.raises(ExportUnreadable):
         verify_export(tmp_path, BYTES_KEY)  # a folder with no export in it
 

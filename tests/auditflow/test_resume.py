@@ -115,6 +115,19 @@ def test_a_sink_file_changed_before_the_checkpoint_is_refused(tmp_path: Path) ->
         _resume(path, first.run_id)
 
 
+def test_a_refused_sink_file_is_left_as_it_is(tmp_path: Path) -> None:
+    # e.g. a second `auditflow run` replaced the interrupted run's file with a longer one:
+    # resume refuses, and must not cut the other run's rows off first
+    path = _pipeline(tmp_path)
+    first = run(path, on_row=_stop_at(30))
+    output = tmp_path / "out" / "output.jsonl"
+    changed = b"X" + output.read_bytes()[1:] + b'{"id": 999, "written": "by another run"}\n' * 50
+    output.write_bytes(changed)
+    with pytest.raises(PluginError, match="changed since the checkpoint"):
+        _resume(path, first.run_id)
+    assert output.read_bytes() == changed
+
+
 def test_a_csv_sink_resumes_with_its_header_columns(tmp_path: Path) -> None:
     csv_sinks = {"output": {"plugin": "csv", "options": {"path": "out/output.csv"}},
                  "high": {"plugin": "csv", "options": {"path": "out/high.csv"}},
@@ -236,6 +249,30 @@ def test_the_integrity_query_finds_a_missing_outcome(tmp_path: Path) -> None:
         engine.dispose()
     assert "1 token(s) do not have exactly one terminal outcome" in problems
     assert any(p.startswith("counter rows_succeeded is") for p in problems)
+
+
+def test_the_integrity_query_finds_a_moved_root_token_and_a_wrong_batch_size(
+    tmp_path: Path,
+) -> None:
+    path = _pipeline(tmp_path)
+    done = run(path)
+    engine = landscape(path)
+    t, b = s.tokens, s.batches
+    try:
+        with engine.begin() as connection:
+            connection.execute(  # row 1's root token now claims row 0: two roots, and none
+                update(t).where(t.c.run_id == done.run_id, t.c.row_index == 1).values(row_index=0)
+            )
+            connection.execute(
+                update(b)
+                .where(b.c.run_id == done.run_id, b.c.batch_id == 1)
+                .values(size=b.c.size + 1)
+            )
+        problems = integrity_problems(engine, done.run_id)
+    finally:
+        engine.dispose()
+    assert "2 source row(s) do not have exactly one root token" in problems
+    assert "1 batch(es) have a size that is not their member count" in problems
 
 
 values = st.recursive(

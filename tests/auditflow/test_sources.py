@@ -163,14 +163,22 @@ def test_undecodable_bytes_name_the_encoding_option(tmp_path: Path) -> None:
     # refused when the source is created: the header read decodes the first block
     with pytest.raises(PluginError, match=r"cannot decode .* as utf-8-sig: .*set `encoding`"):
         create_source("csv", {"path": "data.csv", "schema": SCHEMA}, tmp_path)
+    with pytest.raises(PluginError, match=r"\(line 3: b'2,\\xff\\n'\) as utf-8-sig"):
+        create_source("csv", {"path": "data.csv", "schema": SCHEMA}, tmp_path)  # the exact line
     big = b"id,amount\n" + b"1,2\n" * 5_000 + b"2,\xff\n"
     (tmp_path / "late.jsonl").write_bytes(b'{"id": 1, "amount": 2}\n' * 2_000 + b"\xff\n")
     (tmp_path / "late.csv").write_bytes(big)
     for plugin in ("csv", "jsonl"):
         path = f"late.{plugin}"
         source = create_source(plugin, {"path": path, "schema": SCHEMA}, tmp_path)
-        with pytest.raises(PluginError, match=r"at or after line \d+\) as utf-8-sig"):
+        with pytest.raises(PluginError, match=r"\(line \d+: b'.*\\xff.*'\) as utf-8-sig"):
             list(source.read())
+    utf16 = "id,amount\n".encode("utf-16") + b"\x00\xdc\n\x00"  # a lone surrogate
+    (tmp_path / "utf16.csv").write_bytes(utf16)
+    with pytest.raises(PluginError, match=r"at or after line 1\) as utf-16"):
+        create_source(
+            "csv", {"path": "utf16.csv", "schema": SCHEMA, "encoding": "utf-16"}, tmp_path
+        )
     latin = create_source(
         "csv", {"path": "data.csv", "schema": SCHEMA, "encoding": "latin-1"}, tmp_path
     )

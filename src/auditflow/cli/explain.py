@@ -5,20 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy import Engine, select
 
-from auditflow.cli.common import USER_ERRORS, fail, load_config, stdout
+from auditflow.cli.common import (
+    TRAIL_DB,
+    TRAIL_SETTINGS,
+    USER_ERRORS,
+    fail,
+    landscape_url,
+    latest_run,
+    stdout,
+)
 from auditflow.core.landscape import open_landscape
 from auditflow.core.landscape import queries as q
-from auditflow.core.landscape import schema as s
-
-
-def _latest(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        found = connection.scalars(
-            select(s.runs.c.run_id).order_by(s.runs.c.started_at.desc()).limit(1)
-        ).first()
-    return None if found is None else str(found)
 
 
 def render(path: q.RowPath) -> list[str]:
@@ -66,32 +64,19 @@ def _ids(ids: list[int]) -> str:
 @click.command()
 @click.argument("run_id")
 @click.argument("row", type=click.IntRange(min=0))
-@click.option(
-    "--db", "db", metavar="URL", envvar="AUDITFLOW_DB", help="SQLAlchemy URL of the audit trail."
-)
-@click.option(
-    "--settings",
-    "settings",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Find the audit trail from these settings instead.",
-)
+@TRAIL_DB
+@TRAIL_SETTINGS
 def explain(run_id: str, row: int, db: str | None, settings: Path | None) -> None:
     """Show how source ROW (0-based) of RUN_ID went through the pipeline: the nodes it
     visited, gate decisions, its batch, its final outcome and sink. RUN_ID may be `latest`."""
-    if db is None:
-        if settings is None:
-            fail(
-                "explain needs the audit trail: give --db URL (or set AUDITFLOW_DB) "
-                "or --settings SETTINGS."
-            )
-        db = load_config(settings, None).landscape_url
+    db = landscape_url(db, settings, "explain")
     try:
         engine = open_landscape(db, create=False)
     except USER_ERRORS as error:
         fail(str(error))
     try:
         if run_id == "latest":
-            run_id = _latest(engine) or run_id
+            run_id = latest_run(engine) or run_id
         if q.get_run(engine, run_id) is None:
             fail(f"no run {run_id!r} in the audit trail at {db}.")
         path = q.row_path(engine, run_id, row)

@@ -12,9 +12,15 @@ from pathlib import Path
 
 import click
 
-from auditflow.cli.common import USER_ERRORS, fail, load_config, stdout
-from auditflow.cli.explain import _latest as latest_run
-from auditflow.core.landscape import open_landscape
+from auditflow.cli.common import (
+    TRAIL_DB,
+    TRAIL_SETTINGS,
+    USER_ERRORS,
+    fail,
+    landscape_url,
+    resolve_run_id,
+    stdout,
+)
 from auditflow.engine.export_sign import signing_key
 from auditflow.engine.orchestrator.export import (
     SIGNING_KEY_VARIABLE,
@@ -29,28 +35,6 @@ from auditflow.engine.orchestrator.export import (
 
 EXIT_TAMPERED = 1
 EXIT_EXPORT_FAILED = 1
-
-
-def _landscape_url(db: str | None, settings: Path | None, command: str) -> str:
-    if db is not None:
-        return db
-    if settings is None:
-        fail(
-            f"{command} needs the audit trail: give --db URL (or set AUDITFLOW_DB) "
-            "or --settings SETTINGS."
-        )
-    return load_config(settings, None).landscape_url
-
-
-def _latest(url: str) -> str | None:
-    try:
-        engine = open_landscape(url, create=False)
-    except USER_ERRORS as error:
-        fail(str(error))
-    try:
-        return latest_run(engine)
-    finally:
-        engine.dispose()
 
 
 @click.command()
@@ -72,23 +56,15 @@ def _latest(url: str) -> str | None:
     help="The file (json) or folder (csv) to write.",
 )
 @click.option("--sign", is_flag=True, help=f"Sign every record (key: ${SIGNING_KEY_VARIABLE}).")
-@click.option(
-    "--db", "db", metavar="URL", envvar="AUDITFLOW_DB", help="SQLAlchemy URL of the audit trail."
-)
-@click.option(
-    "--settings",
-    "settings",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Find the audit trail from these settings instead.",
-)
+@TRAIL_DB
+@TRAIL_SETTINGS
 def export(
     run_id: str, fmt: str, output: Path, sign: bool, db: str | None, settings: Path | None
 ) -> None:
     """Write every audit record of RUN_ID (or `latest`) to OUTPUT, in the documented
     record order; with --sign each record is HMAC-signed and a manifest closes the export."""
-    url = _landscape_url(db, settings, "export")
-    if run_id == "latest":
-        run_id = _latest(url) or run_id
+    url = landscape_url(db, settings, "export")
+    run_id = resolve_run_id(run_id, url)
     try:
         kind: ExportFormat = "csv" if fmt == "csv" else "json"
         summary = export_recorded_run(url, run_id, kind, output, sign=sign)
@@ -105,6 +81,8 @@ def export(
 def verify(path: Path) -> None:
     """Check a signed export (JSON file or CSV folder) with the key in
     $AUDITFLOW_SIGNING_KEY. Exit 0 intact, 1 names the first bad record, 2 unreadable."""
+    if not path.exists():  # before the key: a wrong path is the first thing to fix
+        fail(f"{path}: no such export file or folder")
     try:
         report = verify_export(path, _key())
     except ExportTampered as error:

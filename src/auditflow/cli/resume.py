@@ -7,24 +7,16 @@ from pathlib import Path
 
 import click
 
-from auditflow.cli.common import USER_ERRORS, fail, load_config, prefixed, stderr
-from auditflow.cli.explain import _latest
-from auditflow.cli.run import DB, _progress, exit_code, print_result
-from auditflow.core.landscape import LandscapeError, open_landscape
+from auditflow.cli.common import (
+    USER_ERRORS,
+    fail,
+    load_config,
+    prefixed,
+    resolve_run_id,
+    stderr,
+)
+from auditflow.cli.run import DB, _progress, finish
 from auditflow.engine.orchestrator import Orchestrator
-from auditflow.engine.orchestrator.types import RunStatus
-
-
-def latest_run(url: str) -> str | None:
-    """The id of the last run started in the audit trail at ``url`` (None: no trail)."""
-    try:
-        engine = open_landscape(url, create=False)
-    except LandscapeError:
-        return None
-    try:
-        return _latest(engine)
-    finally:
-        engine.dispose()
 
 
 @click.command()
@@ -47,15 +39,11 @@ def resume(run_id: str, settings: Path, db: str | None) -> None:
     config = load_config(settings, db)
     orchestrator = Orchestrator(config)
     try:
-        if run_id == "latest":
-            run_id = latest_run(config.landscape_url) or run_id
+        run_id = resolve_run_id(run_id, config.landscape_url)
         with _progress(stderr.is_terminal) as on_row:
             result = orchestrator.resume(run_id, on_row)
     except USER_ERRORS as error:
         fail(prefixed(settings, error))
     except Exception as error:  # e.g. the audit database went away: a message, no traceback
         fail(f"{settings}: run {run_id} could not be resumed: {type(error).__name__}: {error}")
-    print_result(result)
-    if result.status is RunStatus.FAILED:
-        stderr.print(f"auditflow: run {result.run_id} failed: {result.error}", markup=False)
-    raise SystemExit(exit_code(result))
+    finish(result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -107,6 +108,12 @@ def run(settings: Path, db: str | None) -> None:
         fail(prefixed(settings, error))
     except Exception as error:  # e.g. the audit database went away: a message, no traceback
         fail(f"{settings}: the run could not be recorded: {type(error).__name__}: {error}")
+    finish(result)
+
+
+def finish(result: RunResult) -> NoReturn:
+    """Print the result (and on stderr why it failed or was partially exported), then exit
+    with its code: what ``run`` and ``resume`` end with."""
     print_result(result)
     if result.status is RunStatus.FAILED:
         stderr.print(f"auditflow: run {result.run_id} failed: {result.error}", markup=False)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from auditflow.contracts.errors import PluginError
 from auditflow.contracts.plugins import BatchTransform, RowTransform, SinkPlugin, SourcePlugin
 from auditflow.core.canonical import canonical_json, stable_hash
 from auditflow.core.landscape import LandscapeRecorder
@@ -71,6 +72,7 @@ def create_plugins(settings: PipelineSettings, base_dir: Path) -> Plugins:
         name: create_sink(sink.plugin, sink.options, base_dir, where=f"sinks.{name}")
         for name, sink in settings.sinks.items()
     }
+    _refuse_shared_files(source, sinks)
     return Plugins(
         source,
         _transforms(settings.transforms, base_dir, "transforms"),
@@ -78,6 +80,26 @@ def create_plugins(settings: PipelineSettings, base_dir: Path) -> Plugins:
         after,
         sinks,
     )
+
+
+def _refuse_shared_files(source: SourcePlugin, sinks: dict[str, SinkPlugin]) -> None:
+    """A sink writing the source's file, or another sink's, would replace or interleave it
+    as the run goes: refused before any row is read. The built-in file plugins keep their
+    file in ``path``; a plugin without a ``Path`` there is not checked."""
+    owners: dict[Path, str] = {}
+    source_path = getattr(source, "path", None)
+    if isinstance(source_path, Path):
+        owners[source_path.resolve()] = "the source"
+    for name, sink in sinks.items():
+        path = getattr(sink, "path", None)
+        if not isinstance(path, Path):
+            continue
+        if path.resolve() in owners:
+            raise PluginError(
+                f"sinks.{name}.options.path: {path} is also the file of"
+                f" {owners[path.resolve()]}; give every sink a file of its own"
+            )
+        owners[path.resolve()] = f"sink {name!r}"
 
 
 @dataclass

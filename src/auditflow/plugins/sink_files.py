@@ -123,9 +123,10 @@ class FileSink:
         """A new run: nothing to prepare (the file is replaced on the first write)."""
 
     def resume(self, run_id: str, artifact: ArtifactInfo | None) -> None:
-        """Continue the file as the checkpoint left it: truncate it to the checkpointed
-        size (dropping rows written after the checkpoint), check the SHA-256 of what is
-        left against the checkpointed hash, then append. No artifact: start a new file."""
+        """Continue the file as the checkpoint left it: check the SHA-256 of its first
+        checkpointed-size bytes against the checkpointed hash, truncate it to that size
+        (dropping rows written after the checkpoint), then append. No artifact: start a
+        new file. A file that fails the check is left as it is (it may be another run's)."""
         if artifact is None or artifact.size_bytes == 0:
             return
         try:
@@ -142,17 +143,20 @@ class FileSink:
                     f"{self.where}: cannot resume {self.path}: it has {size} bytes, fewer than"
                     f" the {artifact.size_bytes} it had at the checkpoint"
                 )
-            handle.truncate(artifact.size_bytes)
             handle.seek(0)
-            digest = hashlib.sha256()
-            while chunk := handle.read(1 << 20):
+            digest, left = hashlib.sha256(), artifact.size_bytes
+            while left and (chunk := handle.read(min(left, 1 << 20))):
                 digest.update(chunk)
+                left -= len(chunk)
             if artifact.content_hash is not None and digest.hexdigest() != artifact.content_hash:
                 raise PluginError(
                     f"{self.where}: cannot resume {self.path}: its first"
                     f" {artifact.size_bytes} bytes changed since the checkpoint (SHA-256"
-                    f" {digest.hexdigest()}, expected {artifact.content_hash})"
+                    f" {digest.hexdigest()}, expected {artifact.content_hash}); the file is"
+                    " left as it is"
                 )
+            handle.truncate(artifact.size_bytes)
+            handle.seek(artifact.size_bytes)
             handle.flush()
             os.fsync(handle.fileno())
             self.resumed(handle)

@@ -85,10 +85,30 @@ class _FileSource:
             self._open_files.remove(handle)
 
     def _decode_error(self, error: UnicodeDecodeError, line: int) -> PluginError:
+        found = self._first_undecodable_line()
+        where = f"at or after line {line}" if found is None else f"line {found[0]}: {found[1]!r}"
         return PluginError(
-            f"{self.where}: cannot decode {self.path} (at or after line {line}) as {self.encoding}:"
+            f"{self.where}: cannot decode {self.path} ({where}) as {self.encoding}:"
             f" {error.reason}; set `encoding` in the source options"
         )
+
+    def _first_undecodable_line(self) -> tuple[int, bytes] | None:
+        """The first line (1-based) whose bytes do not decode, and its first bytes. Only on
+        the error path: the text reader decodes blocks ahead of the line it hands out, so
+        its error does not say which line holds the bytes. None when no single line fails,
+        or the encoding does not write "\n" as the byte b"\n" (UTF-16: no line to split)."""
+        try:
+            if not "a\nb".encode(self.encoding).endswith(b"a\nb"):  # after a BOM
+                return None
+            with self.path.open("rb") as handle:
+                for number, raw in enumerate(handle, start=1):
+                    try:
+                        raw.decode(self.encoding)
+                    except UnicodeDecodeError:
+                        return number, raw[:80]
+        except (OSError, LookupError):
+            return None
+        return None
 
     def _validate(self, index: int, data: Mapping[str, Any], raw: Any, line: int) -> SourceItem:
         try:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, select
+from sqlalchemy import Column, ColumnElement, Connection, Engine, Table, and_, func, select
 
 from auditflow.core.landscape import schema as s
 from auditflow.core.landscape.counters import total
@@ -51,24 +51,39 @@ def _scalar(connection: Connection, query: Any) -> int:
     return int(connection.execute(query).scalar_one() or 0)
 
 
+def _miscounted(
+    c: Connection,
+    run_id: str,
+    table: Table,
+    key: ColumnElement[Any],
+    counted_key: Column[Any],
+    expected: Any,
+    *where: ColumnElement[bool],
+) -> int:
+    """How many rows of ``table`` (in the run) do not have ``expected`` rows of
+    ``counted_key``'s table (in the run, matching ``where``) with the same key."""
+    counted = counted_key.table
+    per_key = (
+        select(counted_key.label("key"), func.count().label("n"))
+        .where(counted.c.run_id == run_id, *where)
+        .group_by(counted_key)
+        .subquery()
+    )
+    return _scalar(
+        c,
+        select(func.count())
+        .select_from(table.outerjoin(per_key, per_key.c.key == key))
+        .where(table.c.run_id == run_id, func.coalesce(per_key.c.n, 0) != expected),
+    )
+
+
 def _rows(c: Connection, run_id: str) -> list[str]:
     r, t = s.rows, s.tokens
     n = _scalar(c, select(func.count()).where(r.c.run_id == run_id))
     top = _scalar(
         c, select(func.coalesce(func.max(r.c.row_index) + 1, 0)).where(r.c.run_id == run_id)
     )
-    roots = (
-        select(t.c.row_index, func.count().label("n"))
-        .where(t.c.run_id == run_id, t.c.row_index.is_not(None))
-        .group_by(t.c.row_index)
-        .subquery()
-    )
-    bad = _scalar(
-        c,
-        select(func.count())
-        .select_from(r.outerjoin(roots, roots.c.row_index == r.c.row_index))
-        .where(r.c.run_id == run_id, func.coalesce(roots.c.n, 0) != 1),
-    )
+    bad = _miscounted(c, run_id, r, r.c.row_index, t.c.row_index, 1, t.c.row_index.is_not(None))
     problems = []
     if n != top:
         problems.append(f"source rows are not numbered 0..{n - 1}: the highest is {top - 1}")
@@ -79,18 +94,7 @@ def _rows(c: Connection, run_id: str) -> list[str]:
 
 def _outcomes(c: Connection, run_id: str) -> list[str]:
     t, o = s.tokens, s.token_outcomes
-    terminal = (
-        select(o.c.token_id, func.count().label("n"))
-        .where(o.c.run_id == run_id, o.c.is_terminal)
-        .group_by(o.c.token_id)
-        .subquery()
-    )
-    bad = _scalar(
-        c,
-        select(func.count())
-        .select_from(t.outerjoin(terminal, terminal.c.token_id == t.c.token_id))
-        .where(t.c.run_id == run_id, func.coalesce(terminal.c.n, 0) != 1),
-    )
+    bad = _miscounted(c, run_id, t, t.c.token_id, o.c.token_id, 1, o.c.is_terminal)
     return [f"{bad} token(s) do not have exactly one terminal outcome"] if bad else []
 
 
@@ -121,24 +125,13 @@ def _parents(c: Connection, run_id: str) -> list[str]:
 
 def _batches(c: Connection, run_id: str) -> list[str]:
     b, bm = s.batches, s.batch_members
-    members = (
-        select(bm.c.batch_id, func.count().label("n"))
-        .where(bm.c.run_id == run_id)
-        .group_by(bm.c.batch_id)
-        .subquery()
-    )
     open_ = _scalar(
         c,
         select(func.count()).where(
             b.c.run_id == run_id, b.c.status.not_in(("completed", "failed"))
         ),
     )
-    wrong = _scalar(
-        c,
-        select(func.count())
-        .select_from(b.outerjoin(members, members.c.batch_id == b.c.batch_id))
-        .where(b.c.run_id == run_id, func.coalesce(members.c.n, 0) != b.c.size),
-    )
+    wrong = _miscounted(c, run_id, b, b.c.batch_id, bm.c.batch_id, b.c.size)
     problems = []
     if open_:
         problems.append(f"{open_} batch(es) are not closed")

@@ -63,8 +63,8 @@ def config_error(error: Exception, config_file: str | None) -> CouldNotRun:
     if isinstance(error, KeyError) and error.args and error.args[0] == "root_package":
         return CouldNotRun(
             f"{where} does not say which packages to check.",
-            hint="Add 'root_packages = yourpackage' (or 'root_package') to the "
-            "[importlinter] section.",
+            hint="Add 'root_package = yourpackage' to the [importlinter] section (for "
+            "several, 'root_packages =' followed by one package per indented line).",
         )
     if isinstance(error, UnicodeDecodeError):
         return CouldNotRun(

@@ -64,3 +64,18 @@ def test_documented_configuration_is_accepted_by_import_linter(block, tmp_path, 
             linter.instantiate(selected, options)
     except InvalidContractOptions as error:
         pytest.fail(f"invalid contract options: {error.errors}")
+
+
+def test_every_command_and_option_is_documented():
+    from importgate.cli import cli
+
+    docs = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "docs").rglob("*.md"))
+    missing = [f"importgate {name}" for name in cli.commands if f"importgate {name}" not in docs]
+    for name, command in cli.commands.items():
+        missing += [
+            f"importgate {name} {option}"
+            for parameter in command.params
+            for option in parameter.opts
+            if option.startswith("--") and option not in docs
+        ]
+    assert not missing, "not in docs/: " + ", ".join(missing)

@@ -108,14 +108,13 @@ def graph(
         )
     if output_file and output_dir:
         fail("--output and --output-dir cannot be used together.")
-    many = len(chosen) > 1 or len(modules) != 1
+    # With no MODULE, how many pictures there are (one per root package) is known only
+    # once the configuration is read: checked again below.
+    many = len(chosen) > 1 or len(modules) > 1
     if output_file and many:
-        fail("--output takes one MODULE and one --format; use --output-dir DIR for several.")
+        fail(_ONE_PICTURE)
     if many and not output_dir and not embed_file:
-        fail(
-            "Several modules or formats need --output-dir DIR (one file each); "
-            "name one MODULE and one --format to write to stdout or --output."
-        )
+        fail(_SEVERAL)
 
     options = CheckOptions(
         config_file=config_file, contract_ids=contract_ids, cache_dir=cache_dir, no_cache=no_cache
@@ -130,6 +129,10 @@ def graph(
             for picture in pictures
             for name in chosen
         ]
+    if len(pictures) > 1 and output_file:
+        fail(_ONE_PICTURE)
+    if len(pictures) > 1 and not output_dir and not embed_file:
+        fail(_SEVERAL)
 
     for picture, name, content in outputs:
         if name == "mermaid" and (reason := mermaid.too_big(content)):
@@ -152,6 +155,13 @@ def graph(
         _say(f"wrote {target}")
     for picture in pictures:
         _say(picture.summary)
+
+
+_ONE_PICTURE = "--output takes one MODULE and one --format; use --output-dir DIR for several."
+_SEVERAL = (
+    "Several modules (with no MODULE: every root package) or formats need --output-dir DIR "
+    "(one file each); name one MODULE and one --format to write to stdout or --output."
+)
 
 
 def _say(message: str) -> None:

@@ -38,3 +38,14 @@ def test_ctrl_c_exits_2_only_where_the_command_says_what_it_cleaned_up(capsys):
     assert code == 2 and "stopped." in err
     with pytest.raises(KeyboardInterrupt), could_not_run(debug=False):
         raise KeyboardInterrupt
+
+
+def test_top_level_help_lists_every_command_untruncated(tmp_path):
+    from tests.importgate.conftest import run_cli
+
+    run = run_cli(tmp_path, "--help", env_extra={"COLUMNS": "80"})
+    assert run.returncode == 0
+    commands = run.stdout.split("Commands:")[1].strip().splitlines()
+    names = [line.split()[0] for line in commands]
+    assert names == ["baseline", "check", "diff", "graph", "init", "snapshot"]
+    assert all(not line.endswith("...") for line in commands), commands

@@ -28,7 +28,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD.") from None
 
 
-@click.command()
+@click.command(short_help="Record today's violations in contracts/baseline.toml.")
 @click.option(
     "--reason",
     metavar="TEXT",

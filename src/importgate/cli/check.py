@@ -28,7 +28,7 @@ from importgate.report import FORMATS, markdown, render
 from importgate.report import text as text_report
 
 
-@click.command()
+@click.command(short_help="Check the import contracts (exit 0 kept, 1 broken).")
 @click.argument("files", nargs=-1, type=click.Path())
 @config_options(
     config="Configuration file (default: .importlinter, setup.cfg or pyproject.toml, "

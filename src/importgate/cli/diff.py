@@ -29,7 +29,7 @@ RENDERERS: dict[str, Callable[[DiffResult], str]] = {
 }
 
 
-@click.command()
+@click.command(short_help="What a change does to the architecture: --base vs --head.")
 @click.option(
     "--base", required=True, metavar="REV", help="The revision to compare against (e.g. main)."
 )

@@ -35,7 +35,7 @@ def graph_filename(module: str, format_name: str) -> str:
     return f"graph-{module}.{GRAPH_FORMATS[format_name][0]}"
 
 
-@click.command()
+@click.command(short_help="Draw the import graph of packages (Mermaid, DOT, SVG, HTML).")
 @click.argument("modules", nargs=-1, metavar="[MODULE]...")
 @click.option(
     "--depth",

@@ -7,7 +7,7 @@ import click
 from importgate.cli.common import could_not_run, debug_option
 
 
-@click.command()
+@click.command(short_help="Propose layers and acyclic contracts for PACKAGE.")
 @click.argument("package")
 @debug_option
 def init(package: str, debug: bool) -> None:

@@ -8,7 +8,7 @@ from importgate.cli.common import could_not_run, debug_option
 from importgate.engine.snapshot import snapshot_import_time, snapshot_public_api
 
 
-@click.command()
+@click.command(short_help="Record a module's public API or import time in contracts/.")
 @click.argument("modules", nargs=-1, required=True, metavar="MODULE...")
 @click.option(
     "--import-time",

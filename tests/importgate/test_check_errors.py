@@ -139,3 +139,37 @@ def test_debug_shows_the_traceback(project):
     run = run_cli(root, "check", "--debug")
     assert run.returncode != 0
     assert "Traceback" in run.stderr
+
+
+def test_config_option_naming_a_directory(project):
+    root = project(LAYERED, LAYERS_CONFIG)
+    (root / "conf").mkdir()
+    assert_could_not_run(
+        run_cli(root, "check", "--config", "conf"), "conf is a directory", "--config conf/"
+    )
+
+
+def test_configuration_that_is_not_utf8(project):
+    root = project(LAYERED)
+    (root / ".importlinter").write_bytes(ini(LAYERS_CONFIG, "# caf\xe9").encode("latin-1"))
+    assert_could_not_run(run_cli(root, "check"), ".importlinter is not UTF-8", "Save the file")
+
+
+def test_unreadable_source_file(project):
+    # A dangling symbolic link stands in for an unreadable file (tests may run as root,
+    # for whom chmod 000 changes nothing).
+    root = project(LAYERED, LAYERS_CONFIG)
+    (root / "shop" / "gone.py").symlink_to(root / "nowhere.py")
+    assert_could_not_run(
+        run_cli(root, "check", "--no-cache"), "Cannot read", "gone.py", "Make the file readable"
+    )
+
+
+def test_baseline_that_is_not_utf8(project):
+    root = project(LAYERED, LAYERS_CONFIG)
+    (root / "contracts").mkdir()
+    (root / "contracts" / "baseline.toml").write_bytes(b"# caf\xe9\n")
+    for command in ("check", "baseline"):
+        assert_could_not_run(
+            run_cli(root, command), "contracts/baseline.toml is not UTF-8", "importgate baseline"
+        )

@@ -130,3 +130,18 @@ def test_snapshot_of_a_failing_import_writes_nothing_and_exits_2(project):
     assert "Cannot record the import time of app.broken" in run.stderr
     assert "No module named 'app.does_not_exist'" in run.stderr
     assert not (root / "contracts/import_time.json").exists()
+
+
+def test_snapshot_recreates_a_baseline_file_of_the_wrong_shape(project):
+    # check refuses such a file and says to re-create it with snapshot, so snapshot must.
+    root = project(FILES, config("modules = app.fast", "max_ratio = 2"))
+    baseline = root / "contracts" / "import_time.json"
+    baseline.parent.mkdir()
+    for wrong in ("[1, 2]", '{"modules": 3}', "not json"):
+        baseline.write_text(wrong, encoding="utf-8")
+        refused = run_cli(root, "check")
+        assert refused.returncode == 2 and "importgate snapshot --import-time" in refused.stderr
+        run = run_cli(root, "snapshot", "--import-time", "--runs", "1", "app.fast")
+        assert run.returncode == 0, run.stderr
+        assert list(json.loads(baseline.read_text())["modules"]) == ["app.fast"]
+    assert run_cli(root, "check").returncode == 0

@@ -135,6 +135,18 @@ def test_missing_snapshot_or_module_exits_2(project):
     assert "app.nothere" in missing.stderr and "Traceback" not in missing.stderr
 
 
+def test_snapshot_of_a_module_that_does_not_parse_says_so(project):
+    # griffe skips such a file silently; the message must not claim it is missing.
+    root = project({**API, "app/broken.py": "def oops(:\n", "app/latin.py": ""})
+    (root / "app" / "latin.py").write_bytes(b"NAME = '\xe9t\xe9'\n")
+    for module, detail in (("app.broken", "line 1"), ("app.latin", "utf-8")):
+        run = run_cli(root, "snapshot", module)
+        assert run.returncode == 2, run.stderr
+        assert f"Module '{module}'" in run.stderr and "cannot be parsed" in run.stderr
+        assert detail in run.stderr and "Fix that file" in run.stderr
+        assert "cannot be found" not in run.stderr and "Traceback" not in run.stderr
+
+
 def test_bad_source_option_exits_2(project):
     config = ini(BASE, contract("public_api", "modules = app.api", "source = git"))
     run = run_cli(project(API, config), "check")

@@ -148,6 +148,27 @@ def test_no_module_draws_every_root_package(project, tmp_path):
     assert (tmp_path / "o" / "graph-shop.mmd").is_file()
 
 
+def test_no_module_and_one_root_package_writes_to_stdout_or_output(project):
+    root = project(LAYERED, LAYERS_CONFIG)
+    run = run_cli(root, "graph")
+    assert run.returncode == 0, run.stderr
+    assert "flowchart" in run.stdout and 'title: "shop (depth 1)"' in run.stdout
+    assert run_cli(root, "graph", "--output", "shop.mmd").returncode == 0
+    assert "flowchart" in (root / "shop.mmd").read_text()
+
+
+def test_no_module_and_several_root_packages_need_output_dir(project):
+    files = {**LAYERED, "other/__init__.py": "", "other/x.py": ""}
+    config = LAYERS_CONFIG.replace(
+        "root_package = shop", "root_packages =\n        shop\n        other"
+    )
+    root = project(files, config)
+    for extra in ((), ("--output", "x.mmd")):
+        run = run_cli(root, "graph", *extra)
+        assert run.returncode == 2 and "--output-dir DIR" in run.stderr, run.stderr
+    assert not (root / "x.mmd").exists()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -75,6 +75,13 @@ def test_init_errors(project):
     missing = run_cli(root, "init", "nowhere")
     assert missing.returncode == 2
     assert "'nowhere'" in missing.stderr and "Traceback" not in missing.stderr
+    # The package came from the command line, not from a configuration's root_packages.
+    assert "given to importgate init" in missing.stderr
+    assert "root_packages" not in missing.stderr
+    inside = run_cli(root, "init", "app.nowhere")
+    assert inside.returncode == 2
+    assert "'app.nowhere' is not in the import graph of app" in inside.stderr
+    assert "importgate init app" in inside.stderr
     leaf = run_cli(root, "init", "app.only")
     assert leaf.returncode == 2
     assert "'app.only' has no submodules" in leaf.stderr

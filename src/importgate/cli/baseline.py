@@ -8,8 +8,15 @@ from pathlib import Path
 
 import click
 
-from importgate.cli.common import fail, progress_spinner, stderr
-from importgate.model import EXIT_KEPT, CouldNotRun
+from importgate.cli.common import (
+    config_options,
+    could_not_run,
+    debug_option,
+    fail,
+    progress_spinner,
+    stderr,
+)
+from importgate.model import EXIT_KEPT
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date | None:
@@ -21,7 +28,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD.") from None
 
 
-@click.command()
+@click.command(short_help="Record today's violations in contracts/baseline.toml.")
 @click.option(
     "--reason",
     metavar="TEXT",
@@ -43,11 +50,8 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
     metavar="FILE",
     help="The baseline file to write.",
 )
-@click.option("--config", "config_file", metavar="FILE", help="Configuration file.")
-@click.option(
-    "--contract", "contract_ids", multiple=True, metavar="ID", help="Only this contract id."
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@config_options(config="Configuration file.", contract="Only this contract id.")
+@debug_option
 def baseline(
     reason: str | None,
     expires: datetime.date | None,
@@ -70,7 +74,7 @@ def baseline(
     if reason is not None and not reason.strip():
         fail("--reason is empty; say why these violations are tolerated.")
     path = Path(baseline_file)
-    try:
+    with could_not_run(debug):
         existing = read_baseline(path) if path.is_file() else []
         with progress_spinner(stderr.is_terminal) as progress:
             result = run_check(
@@ -83,10 +87,6 @@ def baseline(
             click.echo(f"No violations to record; {path.as_posix()} not written.")
             sys.exit(EXIT_KEPT)
         write_baseline(path, recording.entries)
-    except CouldNotRun as error:
-        if debug:
-            raise
-        fail(str(error))
     click.echo(
         f"Wrote {path.as_posix()}: {len(recording.entries)} entries "
         f"({recording.added} new, {recording.kept} kept, {len(recording.pruned)} pruned)."

@@ -10,7 +10,16 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from importgate.cli.common import ProgressCallback, fail, progress_spinner, stderr
+from importgate.cli.common import (
+    ProgressCallback,
+    config_options,
+    could_not_run,
+    debug_option,
+    fail,
+    progress_spinner,
+    stderr,
+    write_output,
+)
 from importgate.engine import CheckOptions, run_check
 from importgate.engine.architecture import architecture
 from importgate.engine.check import check_graph
@@ -19,31 +28,14 @@ from importgate.report import FORMATS, markdown, render
 from importgate.report import text as text_report
 
 
-@click.command()
+@click.command(short_help="Check the import contracts (exit 0 kept, 1 broken).")
 @click.argument("files", nargs=-1, type=click.Path())
-@click.option(
-    "--config",
-    "config_file",
-    metavar="FILE",
-    help="Configuration file (default: .importlinter, setup.cfg or pyproject.toml, "
+@config_options(
+    config="Configuration file (default: .importlinter, setup.cfg or pyproject.toml, "
     "found as lint-imports finds it).",
-)
-@click.option(
-    "--contract",
-    "contract_ids",
-    multiple=True,
-    metavar="ID",
-    help="Check only this contract id. Repeatable.",
-)
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Build the graph without grimp's cache (and classify imports afresh).",
-)
-@click.option(
-    "--cache-dir",
-    metavar="DIR",
-    help="grimp's cache directory, where importgate also keeps each import line's kind "
+    contract="Check only this contract id. Repeatable.",
+    no_cache="Build the graph without grimp's cache (and classify imports afresh).",
+    cache_dir="grimp's cache directory, where importgate also keeps each import line's kind "
     "(default: .import_linter_cache).",
 )
 @click.option(
@@ -79,7 +71,7 @@ from importgate.report import text as text_report
     help="With FILES: run the full check even when no import statement changed "
     "(the fast path is decided in importgate.__main__, before this command line loads).",
 )
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@debug_option
 def check(
     files: tuple[str, ...],
     config_file: str | None,
@@ -117,21 +109,10 @@ def check(
         cache_dir=cache_dir,
         no_cache=no_cache,
     )
-    try:
+    with could_not_run(debug):
         baseline = _read_baseline(baseline_file)
         with progress_spinner(stderr.is_terminal) as progress:
             result = _check(options, progress, "markdown" in chosen, baseline)
-    except CouldNotRun as error:
-        if debug:
-            raise
-        fail(str(error))
-    except Exception as error:  # an importgate bug: still one paragraph, not a traceback
-        if debug:
-            raise
-        fail(
-            f"unexpected error: {type(error).__name__}: {error}. "
-            "Run again with --debug and report it."
-        )
     _write_reports(result, chosen, output_file, output_dir)
     sys.exit(EXIT_KEPT if result.passed else EXIT_BROKEN)
 
@@ -209,8 +190,4 @@ def _write_reports(
         else:
             click.echo(content, nl=False)
             continue
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
-        except OSError as error:
-            fail(f"Cannot write {target}: {error.strerror or error}.")
+        write_output(target, content)

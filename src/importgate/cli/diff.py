@@ -9,9 +9,16 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from importgate.cli.common import fail, progress_spinner, stderr
+from importgate.cli.common import (
+    config_options,
+    could_not_run,
+    debug_option,
+    progress_spinner,
+    stderr,
+    write_output,
+)
 from importgate.engine.diff import DiffOptions, run_diff
-from importgate.model import EXIT_BROKEN, EXIT_KEPT, CouldNotRun
+from importgate.model import EXIT_BROKEN, EXIT_KEPT
 from importgate.model.diff import DiffResult
 from importgate.report import diff_json, diff_markdown, diff_text
 
@@ -22,7 +29,7 @@ RENDERERS: dict[str, Callable[[DiffResult], str]] = {
 }
 
 
-@click.command()
+@click.command(short_help="What a change does to the architecture: --base vs --head.")
 @click.option(
     "--base", required=True, metavar="REV", help="The revision to compare against (e.g. main)."
 )
@@ -53,30 +60,15 @@ RENDERERS: dict[str, Callable[[DiffResult], str]] = {
     metavar="FILE",
     help="Write the report to FILE instead of stdout.",
 )
-@click.option(
-    "--config",
-    "config_file",
-    metavar="FILE",
-    help="Configuration file, read on each side from that side's tree "
+@config_options(
+    config="Configuration file, read on each side from that side's tree "
     "(default: found as lint-imports finds it).",
-)
-@click.option(
-    "--contract",
-    "contract_ids",
-    multiple=True,
-    metavar="ID",
-    help="Compare only this contract id. Repeatable.",
-)
-@click.option(
-    "--no-cache", is_flag=True, help="Use no grimp cache, even with --cache-dir (the default)."
-)
-@click.option(
-    "--cache-dir",
-    metavar="DIR",
-    help="Use grimp's cache in DIR for the working-tree side (default: no cache, so "
+    contract="Compare only this contract id. Repeatable.",
+    no_cache="Use no grimp cache, even with --cache-dir (the default).",
+    cache_dir="Use grimp's cache in DIR for the working-tree side (default: no cache, so "
     "nothing is written to the working tree).",
 )
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@debug_option
 def diff(
     base: str,
     head: str | None,
@@ -107,33 +99,18 @@ def diff(
         no_cache=no_cache,
         debug=debug,
     )
-    try:
-        with progress_spinner(stderr.is_terminal) as progress:
-            result = run_diff(options, progress=progress)
-    except CouldNotRun as error:
-        if debug:
-            raise
-        fail(str(error))
-    except KeyboardInterrupt:
-        fail("interrupted before the diff finished; its temporary worktrees were removed.")
-    except Exception as error:  # an importgate bug: still one paragraph, not a traceback
-        if debug:
-            raise
-        fail(
-            f"unexpected error: {type(error).__name__}: {error}. "
-            "Run again with --debug and report it."
-        )
+    interrupted = "interrupted before the diff finished; its temporary worktrees were removed."
+    with (
+        could_not_run(debug, interrupted=interrupted),
+        progress_spinner(stderr.is_terminal) as progress,
+    ):
+        result = run_diff(options, progress=progress)
     if format_name == "text" and not output_file and sys.stdout.isatty():
         Console(highlight=False).print(diff_text.styled(result), end="", soft_wrap=True)
         sys.exit(EXIT_BROKEN if result.worsened else EXIT_KEPT)
     content = RENDERERS[format_name](result)
     if output_file:
-        target = Path(output_file)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
-        except OSError as error:
-            fail(f"Cannot write {target}: {error.strerror or error}.")
+        write_output(Path(output_file), content)
     else:
         click.echo(content, nl=False)
     sys.exit(EXIT_BROKEN if result.worsened else EXIT_KEPT)

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from importgate.cli.common import fail, progress_spinner, stderr
+from importgate.cli.common import (
+    config_options,
+    could_not_run,
+    debug_option,
+    fail,
+    progress_spinner,
+    stderr,
+    write_output,
+)
 from importgate.engine import CheckOptions
 from importgate.engine.architecture import Architecture, draw_architectures
 from importgate.model import CouldNotRun
@@ -27,7 +35,7 @@ def graph_filename(module: str, format_name: str) -> str:
     return f"graph-{module}.{GRAPH_FORMATS[format_name][0]}"
 
 
-@click.command()
+@click.command(short_help="Draw the import graph of packages (Mermaid, DOT, SVG, HTML).")
 @click.argument("modules", nargs=-1, metavar="[MODULE]...")
 @click.option(
     "--depth",
@@ -65,13 +73,13 @@ def graph_filename(module: str, format_name: str) -> str:
     help="Rewrite the Mermaid block of each MODULE inside the markdown FILE (between "
     "'<!-- importgate graph MODULE -->' and '<!-- /importgate graph -->').",
 )
-@click.option("--config", "config_file", metavar="FILE", help="Configuration file, as for check.")
-@click.option(
-    "--contract", "contract_ids", multiple=True, metavar="ID", help="Run only this contract."
+@config_options(
+    config="Configuration file, as for check.",
+    contract="Run only this contract.",
+    no_cache="Build the graph without grimp's cache.",
+    cache_dir="grimp's cache directory.",
 )
-@click.option("--no-cache", is_flag=True, help="Build the graph without grimp's cache.")
-@click.option("--cache-dir", metavar="DIR", help="grimp's cache directory.")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@debug_option
 def graph(
     modules: tuple[str, ...],
     depth: int,
@@ -100,19 +108,18 @@ def graph(
         )
     if output_file and output_dir:
         fail("--output and --output-dir cannot be used together.")
-    many = len(chosen) > 1 or len(modules) != 1
+    # With no MODULE, how many pictures there are (one per root package) is known only
+    # once the configuration is read: checked again below.
+    many = len(chosen) > 1 or len(modules) > 1
     if output_file and many:
-        fail("--output takes one MODULE and one --format; use --output-dir DIR for several.")
+        fail(_ONE_PICTURE)
     if many and not output_dir and not embed_file:
-        fail(
-            "Several modules or formats need --output-dir DIR (one file each); "
-            "name one MODULE and one --format to write to stdout or --output."
-        )
+        fail(_SEVERAL)
 
     options = CheckOptions(
         config_file=config_file, contract_ids=contract_ids, cache_dir=cache_dir, no_cache=no_cache
     )
-    try:
+    with could_not_run(debug):
         if {"svg", "html"} & set(chosen):
             dot.require_dot()
         with progress_spinner(stderr.is_terminal) as progress:
@@ -122,17 +129,10 @@ def graph(
             for picture in pictures
             for name in chosen
         ]
-    except CouldNotRun as error:
-        if debug:
-            raise
-        fail(str(error))
-    except Exception as error:  # an importgate bug: still one paragraph, not a traceback
-        if debug:
-            raise
-        fail(
-            f"unexpected error: {type(error).__name__}: {error}. "
-            "Run again with --debug and report it."
-        )
+    if len(pictures) > 1 and output_file:
+        fail(_ONE_PICTURE)
+    if len(pictures) > 1 and not output_dir and not embed_file:
+        fail(_SEVERAL)
 
     for picture, name, content in outputs:
         if name == "mermaid" and (reason := mermaid.too_big(content)):
@@ -151,14 +151,17 @@ def graph(
         else:
             click.echo(content, nl=False)
             continue
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
-        except OSError as error:
-            fail(f"Cannot write {target}: {error.strerror or error}.")
+        write_output(target, content)
         _say(f"wrote {target}")
     for picture in pictures:
         _say(picture.summary)
+
+
+_ONE_PICTURE = "--output takes one MODULE and one --format; use --output-dir DIR for several."
+_SEVERAL = (
+    "Several modules (with no MODULE: every root package) or formats need --output-dir DIR "
+    "(one file each); name one MODULE and one --format to write to stdout or --output."
+)
 
 
 def _say(message: str) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import click
 
-from importgate.cli.common import fail
-from importgate.model import CouldNotRun
+from importgate.cli.common import could_not_run, debug_option
 
 
-@click.command()
+@click.command(short_help="Propose layers and acyclic contracts for PACKAGE.")
 @click.argument("package")
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@debug_option
 def init(package: str, debug: bool) -> None:
     """Propose a layers contract (and an acyclic one) for PACKAGE's children.
 
@@ -20,10 +19,6 @@ def init(package: str, debug: bool) -> None:
     """
     from importgate.engine.proposal import build, render
 
-    try:
+    with could_not_run(debug):
         proposal = build(package)
-    except CouldNotRun as error:
-        if debug:
-            raise
-        fail(str(error))
     click.echo(render(proposal), nl=False)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from importgate.cli.common import fail
+from importgate.cli.common import could_not_run, debug_option
 from importgate.engine.snapshot import snapshot_import_time, snapshot_public_api
-from importgate.model import CouldNotRun
 
 
-@click.command()
+@click.command(short_help="Record a module's public API or import time in contracts/.")
 @click.argument("modules", nargs=-1, required=True, metavar="MODULE...")
 @click.option(
     "--import-time",
@@ -45,7 +44,7 @@ from importgate.model import CouldNotRun
     type=click.FloatRange(min=0, min_open=True),
     help="With --import-time: seconds one import may take.",
 )
-@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+@debug_option
 def snapshot(
     modules: tuple[str, ...],
     import_time: bool,
@@ -58,14 +57,10 @@ def snapshot(
     """Record what MODULE exports (public_api contract) or how long it takes to import
     (import_time contract, with --import-time), in contracts/ for review.
     """
-    try:
+    with could_not_run(debug):
         if import_time:
             recorded = snapshot_import_time(modules, baseline_file, runs, timeout)
         else:
             recorded = snapshot_public_api(modules, output_dir)
-    except CouldNotRun as error:
-        if debug:
-            raise
-        fail(str(error))
     for item in recorded:
         click.echo(f"{item.module}: {item.summary} -> {item.path}")

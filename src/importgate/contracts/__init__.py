@@ -3,7 +3,7 @@
 Register them in a configuration file's session options, e.g.::
 
     [importlinter]
-    root_packages = mypackage
+    root_package = mypackage
     contract_types =
         acyclic: importgate.contracts.acyclic.AcyclicContract
         import_time: importgate.contracts.import_time.ImportTimeContract

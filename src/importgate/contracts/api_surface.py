@@ -136,9 +136,30 @@ def load_surfaces(modules: Sequence[str]) -> dict[str, Surface]:
         try:
             obj = tops[top][rest] if rest else tops[top]
         except (KeyError, ValueError):
-            raise ValueError(f"Module '{module}' cannot be found in package '{top}'.") from None
+            raise ValueError(_why_missing(module, tops[top])) from None
         surfaces[module] = _surface(module, obj)
     return surfaces
+
+
+def _why_missing(module: str, top: Any) -> str:
+    """Why griffe has no ``module`` inside ``top``: griffe skips a file it cannot parse or
+    decode (with a log line only), so a file that exists is read again here to say why."""
+    found = f"Module '{module}' cannot be found in package '{top.path}'."
+    filepath = getattr(top, "filepath", None)
+    if not isinstance(filepath, Path) or filepath.name != "__init__.py":
+        return found
+    base = filepath.parent.joinpath(*module.split(".")[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if not candidate.is_file():
+            continue
+        try:
+            compile(candidate.read_bytes(), str(candidate), "exec", dont_inherit=True)
+        except SyntaxError as error:
+            where = f"Module '{module}' ({candidate})"
+            return f"{where} cannot be parsed: line {error.lineno}: {error.msg}."
+        except ValueError as error:  # e.g. null bytes
+            return f"Module '{module}' ({candidate}) cannot be parsed: {error}."
+    return found
 
 
 def load_surface(module: str) -> Surface:

@@ -167,15 +167,21 @@ def read_baseline(path: Path, clock: str = WALL) -> dict[str, float]:
 
 
 def write_baseline(path: Path, measurements: list[Measurement]) -> None:
-    """Record (or update) the median of each measured module; other entries are kept."""
-    document: dict[str, object] = {"modules": {}}
+    """Record (or update) the median of each measured module; other entries are kept.
+
+    A file that is not such a document (read_baseline refuses it and says to re-create it
+    with this command) is started afresh.
+    """
+    document: dict[str, object] = {}
     if path.is_file():
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
-            document = {"modules": {}}
-    modules = document.setdefault("modules", {})
-    assert isinstance(modules, dict)
+            document = {}
+    if not isinstance(document, dict) or not isinstance(document.get("modules"), dict):
+        document = {"modules": {}}
+    modules = document["modules"]
+    assert isinstance(modules, dict)  # for mypy: checked just above
     for measurement in measurements:
         modules[measurement.module] = {
             "median_ms": round(measurement.median_ms, 1),

@@ -93,9 +93,12 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CouldNotRun(f"Cannot read the baseline {path}: {error.strerror or error}.") from error
+        raise CouldNotRun(
+            f"Cannot read the baseline {path}: {error.strerror or error}.",
+            hint="Make it a readable file, or point --baseline at another one.",
+        ) from error
     except UnicodeDecodeError as error:
-        raise CouldNotRun(f"The baseline {path} is not UTF-8 text: {error}.") from error
+        raise CouldNotRun(f"The baseline {path} is not UTF-8 text: {error}.", hint=_FIX) from error
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -37,6 +37,12 @@ def config_error(error: Exception, config_file: str | None) -> CouldNotRun:
             return CouldNotRun(
                 f"Configuration file {config_file} does not exist.", hint=_CONFIG_HINT
             )
+        if config_file and os.path.isdir(config_file):
+            return CouldNotRun(
+                f"Configuration file {config_file} is a directory.",
+                hint="Give --config the file itself, e.g. --config "
+                f"{os.path.join(config_file, '.importlinter')}.",
+            )
         if config_file:
             return CouldNotRun(
                 f"{config_file} has no [importlinter] section "
@@ -57,11 +63,14 @@ def config_error(error: Exception, config_file: str | None) -> CouldNotRun:
     if isinstance(error, KeyError) and error.args and error.args[0] == "root_package":
         return CouldNotRun(
             f"{where} does not say which packages to check.",
-            hint="Add 'root_packages = yourpackage' (or 'root_package') to the "
-            "[importlinter] section.",
+            hint="Add 'root_package = yourpackage' to the [importlinter] section (for "
+            "several, 'root_packages =' followed by one package per indented line).",
         )
     if isinstance(error, UnicodeDecodeError):
-        return CouldNotRun(f"{where} is not UTF-8 text: {error}")
+        return CouldNotRun(
+            f"{where} is not UTF-8 text: {error}.",
+            hint="Save the file as UTF-8; import-linter reads configuration as UTF-8.",
+        )
     return CouldNotRun(f"Could not read {where}: {error}")
 
 
@@ -103,14 +112,23 @@ def selection_error(
     return CouldNotRun(f"Could not prepare the contracts in {where}: {error}")
 
 
-def graph_error(error: Exception, root_packages: list[str], config_file: str | None) -> CouldNotRun:
-    """An error raised by grimp (through import-linter) while building the graph."""
+def graph_error(
+    error: Exception,
+    root_packages: list[str],
+    config_file: str | None,
+    named_by: str | None = None,
+) -> CouldNotRun:
+    """An error raised by grimp (through import-linter) while building the graph.
+
+    ``named_by`` says where the root packages came from (default: root_packages in the
+    configuration file).
+    """
     message = str(error)
     missing = re.search(r"Could not find package '([^']+)'", message)
     if missing:
+        source = named_by or f"root_packages in {_where(config_file)}"
         return CouldNotRun(
-            f"Root package '{missing.group(1)}' (root_packages in {_where(config_file)}) "
-            "cannot be found.",
+            f"Root package '{missing.group(1)}' ({source}) cannot be found.",
             hint="Install it (e.g. 'pip install -e .') or run importgate from the directory "
             "that contains it; the working directory is added to the import path.",
         )
@@ -129,7 +147,10 @@ def graph_error(error: Exception, root_packages: list[str], config_file: str | N
         )
     if isinstance(error, OSError):
         return CouldNotRun(
-            f"Cannot read {error.filename or 'a source file'}: {error.strerror or error}."
+            f"Cannot read {error.filename or 'a source file'}: {error.strerror or error}.",
+            hint="Make the file readable (check its permissions, or fix the broken symbolic "
+            "link), or remove it from the package; importgate reads every module of the root "
+            "packages.",
         )
     if isinstance(error, InvalidUserOptions):
         return CouldNotRun(

@@ -65,7 +65,11 @@ def _module_graph(graph: grimp.ImportGraph, package: str) -> dict[str, set[str]]
 def propose(graph: grimp.ImportGraph, package: str) -> Proposal:
     """The proposal for ``package`` from ``graph``; :class:`CouldNotRun` if it has no children."""
     if package not in graph.modules:
-        raise CouldNotRun(f"Module '{package}' is not in the import graph of its root package.")
+        root = package.split(".")[0]
+        raise CouldNotRun(
+            f"Module '{package}' is not in the import graph of {root}.",
+            hint=f"Pass a package that exists inside {root} (e.g. 'importgate init {root}').",
+        )
     children = graph.find_children(package)
     if not children:
         raise CouldNotRun(
@@ -112,7 +116,9 @@ def build(package: str) -> Proposal:
     try:
         graph = grimp.build_graph(root, cache_dir=None)
     except Exception as error:
-        raise errors.graph_error(error, [root], None) from error
+        raise errors.graph_error(
+            error, [root], None, named_by="given to importgate init"
+        ) from error
     return propose(graph, package)
 
 

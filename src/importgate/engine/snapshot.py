@@ -48,7 +48,11 @@ def snapshot_public_api(modules: Sequence[str], directory: str) -> list[Recorded
         surfaces = api_surface.load_surfaces(modules)
     except ValueError as error:
         raise CouldNotRun(
-            str(error), hint="Pass a module importable from the working directory."
+            str(error),
+            hint="Fix that file: snapshot reads it statically, so it must be UTF-8 Python "
+            "that parses."
+            if "cannot be parsed" in str(error)
+            else "Pass a module importable from the working directory.",
         ) from error
     for module, surface in surfaces.items():
         try:

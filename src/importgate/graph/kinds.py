@@ -12,8 +12,9 @@ This sits on the hot path of every report, so it is careful about cost:
 * for an indented line, the enclosing block headers are found by walking up the file
   to lines of smaller indentation (``def ...:``, ``if TYPE_CHECKING:``, ``else:``...);
 * when that walk meets anything it cannot be sure of (a docstring or bracket that
-  breaks the indentation), the file is parsed with ``ast`` (the standard library's
-  parser: no import parsing of our own) and the walk visits statements only.
+  breaks the indentation), the code around the line is parsed with ``ast`` (the
+  standard library's parser: no import parsing of our own; see
+  :mod:`importgate.graph.syntax`).
 
 Parsing every importing file costs more than building the graph for a typical broken
 contract; the text walk answers almost every line exactly and the parser the rest.
@@ -21,60 +22,14 @@ contract; the text walk answers almost every line exactly and the parser the res
 
 from __future__ import annotations
 
-import ast
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from importgate.graph.outline import Outline, indentation
+from importgate.graph.syntax import Spans, parse_spans, window_spans, window_start
 from importgate.model import ImportKind
-
-Span = tuple[int, int]
-
-
-def _is_type_checking_test(test: ast.expr) -> bool:
-    if isinstance(test, ast.Name):
-        return test.id == "TYPE_CHECKING"
-    if isinstance(test, ast.Attribute):
-        return test.attr == "TYPE_CHECKING"
-    return False
-
-
-def _span(nodes: list[ast.stmt]) -> Span | None:
-    if not nodes:
-        return None
-    return nodes[0].lineno, max(node.end_lineno or node.lineno for node in nodes)
-
-
-def _child_blocks(node: ast.stmt) -> Iterator[list[ast.stmt]]:
-    """The statement lists nested in ``node`` (bodies, else-branches, handlers, cases)."""
-    for name in ("body", "orelse", "finalbody"):
-        block = getattr(node, name, None)
-        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
-            yield block
-    for handler in getattr(node, "handlers", ()):
-        yield handler.body
-    for case in getattr(node, "cases", ()):
-        yield case.body
-
-
-def _spans(tree: ast.Module) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
-    typing: list[Span] = []
-    deferred: list[Span] = []
-    todo: list[ast.stmt] = list(tree.body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.If) and _is_type_checking_test(node.test):
-            if span := _span(node.body):
-                typing.append(span)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
-            span := _span(node.body)
-        ):
-            deferred.append(span)
-        for block in _child_blocks(node):
-            todo.extend(block)
-    return tuple(typing), tuple(deferred)
 
 
 @lru_cache(maxsize=1024)  # a big report links a few hundred files, each many times
@@ -95,12 +50,8 @@ def _lines_of(path: Path) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
-def _spans_of(path: Path) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
-    try:
-        tree = ast.parse("\n".join(_lines_of(path)), filename=str(path))
-    except (SyntaxError, ValueError):
-        return (), ()
-    return _spans(tree)
+def _spans_of(path: Path) -> Spans:
+    return parse_spans("\n".join(_lines_of(path)), filename=str(path)) or ((), ())
 
 
 _HEADER_KEYWORDS = (
@@ -227,12 +178,17 @@ def classify_lines(path: Path | None, line_numbers: Iterable[int]) -> Mapping[in
     indented = [line for line in lines if line not in kinds]
     if not indented:
         return kinds
-    typing, deferred = _spans_of(path)
+    # The parser: a window around each group of lines when it parses, else the file.
+    groups: dict[int, list[int]] = {}
     for line in indented:
-        if any(start <= line <= end for start, end in typing):
-            kinds[line] = ImportKind.TYPING
-        elif any(start <= line <= end for start, end in deferred):
-            kinds[line] = ImportKind.DEFERRED
-        else:
-            kinds[line] = ImportKind.RUNTIME
+        groups.setdefault(window_start(source, line), []).append(line)
+    for start, group in groups.items():
+        typing, deferred = window_spans(source, start, max(group)) or _spans_of(path)
+        for line in group:
+            if any(first <= line <= last for first, last in typing):
+                kinds[line] = ImportKind.TYPING
+            elif any(first <= line <= last for first, last in deferred):
+                kinds[line] = ImportKind.DEFERRED
+            else:
+                kinds[line] = ImportKind.RUNTIME
     return kinds

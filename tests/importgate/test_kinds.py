@@ -5,6 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from importgate.graph import classify_lines
 from importgate.model import ImportKind
 
@@ -297,3 +300,36 @@ def test_windows_around_column_zero_strings_agree_with_the_whole_file(tmp_path: 
     assert classify_lines(path, expected) == expected
     assert expected[number["import csv"]] == ImportKind.DEFERRED
     assert expected[number["import decimal"]] == ImportKind.TYPING
+
+
+@given(
+    st.text(alphabet="ab \n", max_size=40),
+    st.lists(st.one_of(st.none(), st.integers(0, 15)), max_size=6),
+)
+def test_lines_cut_bit_by_bit_are_the_lines_cut_at_once(text: str, counts: list[int | None]):
+    from importgate.graph.kinds import _Source
+
+    every = text.split("\n")
+    if every[-1] == "":
+        every.pop()
+    source = _Source(text)
+    for count in counts:
+        lines = source.upto(count)
+        wanted = len(every) if count is None else min(count, len(every))
+        assert lines[:wanted] == every[:wanted]
+        assert len(lines) >= wanted and lines == every[: len(lines)]
+    assert source.upto(None) == every
+
+
+def test_the_outline_follows_lines_cut_later(tmp_path: Path):
+    """Questions about lines further down come after the first lines were cut."""
+    source = (
+        "def f():\n    import a\n" + "x = 1\n" * 50 + "class C:\n    def g(self):\n"
+        "        import b\n"
+    )
+    path = tmp_path / "late.py"
+    path.write_text(source, encoding="utf-8")
+    expected = _ast_kinds(path)
+    assert classify_lines(path, [2]) == {2: ImportKind.DEFERRED}
+    assert classify_lines(path, [55]) == {55: ImportKind.DEFERRED}
+    assert classify_lines(path, expected) == expected

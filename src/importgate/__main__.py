@@ -350,9 +350,18 @@ def main() -> None:
     if arguments is not None and (message := skip_reason(*arguments)):
         print(message)
         sys.exit(0)
+    import gc
+
     from importgate.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+    finally:
+        # The process ends here, and Python's last act would be a garbage collection
+        # over every object still alive (the import graph, the sources read...): 45 ms
+        # on django + sympy, for objects that are all freed anyway. Frozen objects are
+        # left out of that collection; they are still freed and atexit handlers run.
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through subprocess tests

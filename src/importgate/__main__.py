@@ -352,6 +352,12 @@ def main() -> None:
         sys.exit(0)
     import gc
 
+    # A check allocates many small containers (graph data, links, the report) and keeps
+    # most of them: at Python's default threshold (700) the collector ran ~200 times
+    # per check on django + sympy, 30-55 ms. Collecting every 10,000 allocations
+    # (mypy does the same, at 200,000) keeps memory bounded at a fraction of the cost.
+    gc.set_threshold(10_000, 10, 10)
+
     from importgate.cli import main as cli_main
 
     try:

@@ -350,9 +350,24 @@ def main() -> None:
     if arguments is not None and (message := skip_reason(*arguments)):
         print(message)
         sys.exit(0)
+    import gc
+
+    # A check allocates many small containers (graph data, links, the report) and keeps
+    # most of them: at Python's default threshold (700) the collector ran ~200 times
+    # per check on django + sympy, 30-55 ms. Collecting every 10,000 allocations
+    # (mypy does the same, at 200,000) keeps memory bounded at a fraction of the cost.
+    gc.set_threshold(10_000, 10, 10)
+
     from importgate.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+    finally:
+        # The process ends here, and Python's last act would be a garbage collection
+        # over every object still alive (the import graph, the sources read...): 45 ms
+        # on django + sympy, for objects that are all freed anyway. Frozen objects are
+        # left out of that collection; they are still freed and atexit handlers run.
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through subprocess tests

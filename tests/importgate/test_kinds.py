@@ -5,6 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from importgate.graph import classify_lines
 from importgate.model import ImportKind
 
@@ -58,10 +61,10 @@ def _ast_kinds(path: Path) -> dict[int, ImportKind]:
     """The reference answer: classify every import statement from the syntax tree."""
     import ast
 
-    from importgate.graph.kinds import _spans
+    from importgate.graph.syntax import spans
 
     tree = ast.parse(path.read_bytes())
-    typing, deferred = _spans(tree)
+    typing, deferred = spans(tree)
     kinds = {}
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -73,6 +76,21 @@ def _ast_kinds(path: Path) -> dict[int, ImportKind]:
             else:
                 kinds[line] = ImportKind.RUNTIME
     return kinds
+
+
+def _window_kind(lines: tuple[str, ...], line: int) -> ImportKind | None:
+    """The parser's answer from the window around ``line`` alone (None: no window)."""
+    from importgate.graph.syntax import window_spans, window_start
+
+    found = window_spans(lines, window_start(lines, line), line)
+    if found is None:
+        return None
+    typing, deferred = found
+    if any(a <= line <= b for a, b in typing):
+        return ImportKind.TYPING
+    if any(a <= line <= b for a, b in deferred):
+        return ImportKind.DEFERRED
+    return ImportKind.RUNTIME
 
 
 def test_text_walk_agrees_with_the_parser_on_real_code():
@@ -93,6 +111,8 @@ def test_text_walk_agrees_with_the_parser_on_real_code():
                 if got is not None:
                     answered += 1
                     assert got == expected, f"{path}:{line}"
+                elif (window := _window_kind(lines, line)) is not None:
+                    assert window == expected, f"{path}:{line} (window)"
     assert checked > 5000
     # The walk is only worth having if it answers nearly everything by itself.
     assert answered / checked > 0.95, (answered, checked)
@@ -193,3 +213,123 @@ def test_odd_whitespace_lines_leave_the_answer_to_the_parser(tmp_path: Path):
     path.write_text("def f():\n\x0b\n    import json\n", encoding="utf-8")
     assert _classify_by_text(_lines_of(path), 3) is None
     assert set(classify_lines(path, [3])) == {3}
+
+
+# Column-0 text inside strings stops the text walk; the parser reads a window instead.
+COLUMN_ZERO_STRINGS = '''
+import os
+
+PADDING = 1
+#
+def render():
+    art = """
++--+
+|  |
+"""
+    import json
+    return json.dumps(art)
+
+
+class Shape:
+    """A shape.
+
+Column-0 text in a docstring.
+"""
+
+    def area(self):
+        import math
+        if TYPE_CHECKING:
+            """
+note
+"""
+            import typing
+        from collections import (
+            OrderedDict,
+            deque,
+        )
+        return math.pi
+
+
+def outer():
+    text = """
+def fake():
+"""
+    import csv
+
+
+if TYPE_CHECKING:
+    TEXT = """
+text
+"""
+    import decimal
+'''
+
+
+def test_windows_around_column_zero_strings_agree_with_the_whole_file(tmp_path: Path):
+    from importgate.graph.kinds import _classify_by_text, _lines_of
+
+    path = tmp_path / "art.py"
+    path.write_text(COLUMN_ZERO_STRINGS.lstrip("\n"), encoding="utf-8")
+    expected = _ast_kinds(path)
+    lines = _lines_of(path)
+    number = {lines[n - 1].strip(): n for n in expected}
+    hidden = [n for n in expected if _classify_by_text(lines, n) is None]
+    assert sorted(hidden) == sorted(
+        number[text]
+        for text in (
+            "import json",
+            "import math",
+            "import typing",
+            "from collections import (",
+            "import csv",
+            "import decimal",
+        )
+    )
+    windows = {lines[n - 1].strip(): _window_kind(lines, n) for n in hidden}
+    assert windows == {
+        "import json": ImportKind.DEFERRED,
+        "import math": ImportKind.DEFERRED,
+        "import typing": ImportKind.TYPING,
+        "from collections import (": ImportKind.DEFERRED,  # the window takes in the ")"
+        # The nearest top-level "def ...:" line is text in a string: the window does
+        # not parse, and the whole file answers.
+        "import csv": None,
+        # The string's "def fake():" line is again the nearest: the whole file answers.
+        "import decimal": None,
+    }
+    assert classify_lines(path, expected) == expected
+    assert expected[number["import csv"]] == ImportKind.DEFERRED
+    assert expected[number["import decimal"]] == ImportKind.TYPING
+
+
+@given(
+    st.text(alphabet="ab \n", max_size=40),
+    st.lists(st.one_of(st.none(), st.integers(0, 15)), max_size=6),
+)
+def test_lines_cut_bit_by_bit_are_the_lines_cut_at_once(text: str, counts: list[int | None]):
+    from importgate.graph.kinds import _Source
+
+    every = text.split("\n")
+    if every[-1] == "":
+        every.pop()
+    source = _Source(text)
+    for count in counts:
+        lines = source.upto(count)
+        wanted = len(every) if count is None else min(count, len(every))
+        assert lines[:wanted] == every[:wanted]
+        assert len(lines) >= wanted and lines == every[: len(lines)]
+    assert source.upto(None) == every
+
+
+def test_the_outline_follows_lines_cut_later(tmp_path: Path):
+    """Questions about lines further down come after the first lines were cut."""
+    source = (
+        "def f():\n    import a\n" + "x = 1\n" * 50 + "class C:\n    def g(self):\n"
+        "        import b\n"
+    )
+    path = tmp_path / "late.py"
+    path.write_text(source, encoding="utf-8")
+    expected = _ast_kinds(path)
+    assert classify_lines(path, [2]) == {2: ImportKind.DEFERRED}
+    assert classify_lines(path, [55]) == {55: ImportKind.DEFERRED}
+    assert classify_lines(path, expected) == expected

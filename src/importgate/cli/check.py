@@ -21,10 +21,9 @@ from importgate.cli.common import (
     write_output,
 )
 from importgate.engine import CheckOptions, run_check
-from importgate.engine.architecture import architecture
 from importgate.engine.check import check_graph
 from importgate.model import EXIT_BROKEN, EXIT_KEPT, BaselineEntry, CheckResult, CouldNotRun
-from importgate.report import FORMATS, markdown, render
+from importgate.report import FORMATS, render
 from importgate.report import text as text_report
 
 
@@ -145,6 +144,10 @@ def _check(
     """
     if not diagrams:
         return _apply(run_check(options, progress=progress), baseline, options)
+    # Only the Markdown report draws: its modules are loaded for it alone.
+    from importgate.engine.architecture import architecture
+    from importgate.report import markdown
+
     checked = check_graph(options, progress)
     result = _apply(checked.result, baseline, options)
     pictures = []

@@ -28,6 +28,8 @@ _VERSION = 1
 
 Classifier = Callable[[Path, list[int]], Mapping[int, ImportKind]]
 
+_KINDS = {str(kind): kind for kind in ImportKind}  # ImportKind(text), without enum's call
+
 
 class KindCache:
     """Import kinds per file, loaded from and saved to ``directory`` (None: memory only)."""
@@ -67,7 +69,7 @@ class KindCache:
             for line, kind in classify(path, missing).items():
                 known[str(line)] = str(kind)
             self._dirty = True
-        return {line: ImportKind(known[str(line)]) for line in wanted}
+        return {line: _KINDS[known[str(line)]] for line in wanted}
 
     def save(self) -> None:
         """Write the cache if anything was added (silently skipped when it cannot be)."""
@@ -107,7 +109,6 @@ def _load(path: Path) -> dict[str, list[Any]]:
     files = document.get("files")
     if not isinstance(files, dict):
         return {}
-    kinds = {str(kind) for kind in ImportKind}
     return {
         key: entry
         for key, entry in files.items()
@@ -115,5 +116,5 @@ def _load(path: Path) -> dict[str, list[Any]]:
         and len(entry) == 3
         and all(isinstance(number, int) for number in entry[:2])
         and isinstance(entry[2], dict)
-        and all(value in kinds for value in entry[2].values())
+        and all(value in _KINDS for value in entry[2].values())
     }

@@ -6,6 +6,8 @@ headers that enclose it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def indentation(text: str) -> int:
     """Indentation of one line; -1 for blank and comment-only lines.
@@ -30,12 +32,17 @@ class Outline:
     indented at least as deep. Each line of a file is scanned at most once.
     """
 
-    def __init__(self, lines: tuple[str, ...]) -> None:
-        self.lines = lines
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines  # may be a list that grows (more of the file cut into lines)
         self._indents: list[int | None] = [None] * len(lines)
         self._parents: dict[int, int] = {}
 
+    def _grow(self) -> None:
+        self._indents.extend([None] * (len(self.lines) - len(self._indents)))
+
     def indent(self, index: int) -> int:
+        if index >= len(self._indents):
+            self._grow()
         known = self._indents[index]
         if known is None:
             known = self._indents[index] = indentation(self.lines[index])
@@ -44,6 +51,8 @@ class Outline:
     def above(self, index: int, indent: int) -> int:
         """Index of the nearest line above ``index`` with ``0 <= indentation < indent``."""
         # The hot loop of a big report: indent() is inlined and attributes are locals.
+        if index > len(self._indents):
+            self._grow()
         lines, indents, parents = self.lines, self._indents, self._parents
         pending: list[int] = []  # passed lines whose parent is not met yet, deepest last
         candidate = index - 1

@@ -18,6 +18,10 @@ from importgate.model.diagram import Diagram
 
 FINGERPRINT_LENGTH = 16
 
+# json.dumps(parts, ensure_ascii=False) makes a new encoder on every call; the same
+# settings, made once (a report fingerprints every violation).
+_FINGERPRINT_JSON = json.JSONEncoder(ensure_ascii=False)
+
 VIOLATIONS_KEY = "importgate_violations"
 """Metadata key under which a contract type hands importgate a list of :class:`Violation`.
 
@@ -137,7 +141,7 @@ class Violation:
         )
         if not (self.chain or self.importer or self.imported):
             parts.append(self.message)
-        encoded = json.dumps(parts, ensure_ascii=False).encode("utf-8")
+        encoded = _FINGERPRINT_JSON.encode(parts).encode("utf-8")
         return hashlib.sha256(encoded).hexdigest()[:FINGERPRINT_LENGTH]
 
     @property

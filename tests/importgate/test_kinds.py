@@ -333,3 +333,30 @@ def test_the_outline_follows_lines_cut_later(tmp_path: Path):
     assert classify_lines(path, [2]) == {2: ImportKind.DEFERRED}
     assert classify_lines(path, [55]) == {55: ImportKind.DEFERRED}
     assert classify_lines(path, expected) == expected
+
+
+def test_negated_or_combined_type_checking_guards_code_that_runs(tmp_path: Path):
+    source = textwrap.dedent("""
+        import typing
+        from typing import TYPE_CHECKING
+
+        if not typing.TYPE_CHECKING:
+            import json
+        if DEBUG or not typing.TYPE_CHECKING:
+            import pickle
+        if not TYPE_CHECKING:
+            import csv
+        if typing . TYPE_CHECKING:
+            import re
+        """).lstrip()
+    path = tmp_path / "mod.py"
+    path.write_text(source)
+    numbered = {line.strip(): n for n, line in enumerate(source.splitlines(), 1)}
+    wanted = ["import json", "import pickle", "import csv", "import re"]
+    kinds = classify_lines(path, [numbered[text] for text in wanted])
+    assert [kinds[numbered[text]] for text in wanted] == [
+        ImportKind.RUNTIME,
+        ImportKind.RUNTIME,
+        ImportKind.RUNTIME,
+        ImportKind.TYPING,
+    ]

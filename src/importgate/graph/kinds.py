@@ -113,14 +113,18 @@ _HEADER_KEYWORDS = (
 )
 
 
+# ``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` and nothing else: ``not t.TYPE_CHECKING``
+# or ``x or t.TYPE_CHECKING`` guard code that does run.
+_TYPE_CHECKING_TEST = re.compile(r"(?:\w+\s*\.\s*)*TYPE_CHECKING")
+
+
 def _header_kind(header: str) -> ImportKind | None:
     """What a block header makes of the code it encloses (None: no effect)."""
     word = header.split(None, 1)[0].rstrip(":")
     if word in ("def", "async"):
         return ImportKind.DEFERRED
-    if word in ("if", "elif") and header.rstrip(":").strip().split(None, 1)[-1].split(".")[-1] == (
-        "TYPE_CHECKING"
-    ):
+    condition = header.rstrip(":").strip().split(None, 1)[-1]
+    if word in ("if", "elif") and _TYPE_CHECKING_TEST.fullmatch(condition):
         return ImportKind.TYPING
     return None
 

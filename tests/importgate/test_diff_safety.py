@@ -4,6 +4,7 @@ exits 2 with a message naming the problem when it cannot run."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -224,3 +225,38 @@ def test_worktree_left_by_a_killed_diff_is_removed_by_the_next(tmp_path: Path):
     finally:
         git(repo, "worktree", "remove", "--force", str(mine / "base"))
         mine.rmdir()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals and a shell script as git")
+def test_interrupt_during_cleanup_between_sides_is_not_lost(tmp_path: Path):
+    """A Ctrl-C that lands while the base worktree is being removed (before the working
+    tree is checked) must still stop the diff, after the removal has finished."""
+    repo = _user_repo(tmp_path)
+    before = fingerprint(repo)
+    real_git = shutil.which("git")
+    assert real_git is not None
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "git"
+    # The real git does the work; `worktree remove` first interrupts importgate ($PPID).
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'case " $* " in *" worktree remove "*) kill -INT "$PPID" ;; esac\n'
+        f'exec "{real_git}" "$@"\n',
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o755)
+
+    run = run_cli(
+        repo,
+        "diff",
+        "--base",
+        "main",
+        env_extra={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
+
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "interrupted" in run.stderr and "Traceback" not in run.stderr
+    assert run.stdout == ""
+    assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
+    assert fingerprint(repo) == before

@@ -171,19 +171,9 @@ def test_git_missing_exits_2(tmp_path: Path):
     repo = layered_repo(tmp_path / "repo")
     empty = tmp_path / "empty-bin"
     empty.mkdir()
-    env = {**os.environ, "PATH": str(empty)}
-    env.pop("PYTHONPATH", None)
-    completed = subprocess.run(
-        [sys.executable, "-m", "importgate", "diff", "--base", "main"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
-    assert completed.returncode == 2
-    assert "no `git` command was found" in completed.stderr
+    run = run_cli(repo, "diff", "--base", "main", env_extra={"PATH": str(empty)})
+    assert run.returncode == 2
+    assert "no `git` command was found" in run.stderr
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.importgate.conftest import ini, run_cli
+from importgate.engine.diff_git import WORKTREE_PREFIX
+from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, ini, run_cli
 from tests.importgate.gitrepos import commit, fingerprint, git, layered_repo
 
 UPWARD_LOW = "VALUE = 1\nfrom shop.high import mid\n"
@@ -250,3 +251,21 @@ def test_interrupt_during_cleanup_between_sides_is_not_lost(tmp_path: Path):
     assert run.stdout == ""
     assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
     assert fingerprint(repo) == before
+
+
+def test_base_without_configuration_names_the_side_not_a_temporary_path(tmp_path: Path):
+    """A pull request that introduces importgate: the base has no configuration."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, {"README": "hi\n"}, "before importgate")
+    commit(repo, {**LAYERED, ".importlinter": ini(LAYERS_CONFIG)}, "adopt importgate")
+
+    run = run_cli(repo, "diff", "--base", "main~1")
+
+    assert run.returncode == 2
+    assert "On the base side (main~1 (" in run.stderr
+    assert "No import-linter configuration found in the top directory of that revision" in (
+        " ".join(run.stderr.split())
+    )
+    assert WORKTREE_PREFIX not in run.stderr and "Traceback" not in run.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.importgate.conftest import ini, run_cli
+from tests.importgate.conftest import LAYERS_CONFIG, ini, run_cli
 from tests.importgate.gitrepos import DIFF_SCHEMA, UPWARD_LOW, commit, git, layered_repo, valid
 
 
@@ -221,3 +221,18 @@ def test_markdown_links_use_the_link_base_and_the_base_commit_for_base_imports(
         assert f"[shop/mid.py:1]({at_base})" in removed
     else:
         assert "`shop/mid.py:1`" in removed and "](" not in removed
+
+
+def test_markdown_escapes_contract_names(tmp_path: Path):
+    """A contract name is text, not markdown: `*`, `_` and `<tag>` must show literally."""
+    repo = layered_repo(tmp_path / "repo")
+    config = LAYERS_CONFIG.replace("name = shop layers", "name = core_* <b>layers</b>")
+    commit(repo, {".importlinter": ini(config)}, "a name with markdown in it")
+    git(repo, "switch", "-q", "-c", "feature")
+    commit(repo, {"shop/low.py": UPWARD_LOW}, "upward")
+
+    run = run_cli(repo, "diff", "--base", "main", "--head", "feature", "--format", "markdown")
+
+    assert run.returncode == 1, run.stderr
+    assert r"- **core\_\* \<b\>layers\</b\> (layers)** (`layers`)" in run.stdout
+    assert "<b>" not in run.stdout

@@ -24,7 +24,7 @@ from importgate.model.diagram import Diagram, DiagramEdge, DiagramNode, EdgeStyl
 from importgate.model.diff import ContractChange, DiffResult, EdgeChange
 from importgate.report import mermaid
 from importgate.report.diff_text import contract_label, side_label
-from importgate.report.markdown import LINK_BASE_ENV
+from importgate.report.markdown import LINK_BASE_ENV, escape
 
 MARKER = "<!-- importgate-diff -->"
 """First line of every diff comment; CI recipes look for it."""
@@ -142,7 +142,7 @@ def _violations(
         return
     for contract, violation in rows:
         what = violation.message or f"{violation.importer} -> {violation.imported}"
-        block = [f"- **{contract_label(contract)}**: {what}"]
+        block = [f"- **{escape(contract_label(contract))}**: {escape(what)}"]
         block += [
             f"  - {_code(link.importer + ' -> ' + link.imported)} {_import_line(link, base)}"
             for link in violation.chain
@@ -191,7 +191,7 @@ def render(result: DiffResult, max_chars: int = MAX_CHARS) -> str:
     ):
         if contracts:
             lines += [f"### {title}", ""]
-            lines += [f"- **{contract_label(c)}** ({_code(c.type)})" for c in contracts]
+            lines += [f"- **{escape(contract_label(c))}** ({_code(c.type)})" for c in contracts]
             lines.append("")
     budget = _Budget(max_chars - sum(len(line) + 1 for line in lines) - 300)
     head, base = link_base(None), link_base(result.base.commit)

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.importgate.conftest import ini, run_cli
+from tests.importgate.conftest import LAYERS_CONFIG, ini, run_cli
 from tests.importgate.gitrepos import DIFF_SCHEMA, UPWARD_LOW, commit, git, layered_repo, valid
 
 
@@ -186,3 +186,53 @@ def test_markdown_has_marker_tables_and_coloured_mermaid(tmp_path: Path):
     assert "#2e7d32" in styles["0"]  # added: green
     assert "#d32f2f" in styles["1"]  # breaking: red
     assert "stroke-dasharray" in styles["2"]  # removed: dashed grey
+
+
+@pytest.mark.parametrize(
+    ("link_base", "pinned"),
+    [
+        ("https://example.invalid/o/r/blob/HEADSHA/", True),
+        ("https://example.invalid/files/", False),
+    ],
+    ids=["blob-url", "other-url"],
+)
+def test_markdown_links_use_the_link_base_and_the_base_commit_for_base_imports(
+    tmp_path: Path, link_base: str, pinned: bool
+):
+    """In a pull-request comment relative links are dead; an import that only the base
+    has (a removed dependency) must point at the base commit, not at the head's file."""
+    repo = layered_repo(tmp_path / "repo")
+    base_commit = git(repo, "rev-parse", "main").strip()
+    git(repo, "switch", "-q", "-c", "feature")
+    commit(repo, {"shop/low.py": UPWARD_LOW, "shop/mid.py": "VALUE = 2\n"}, "add and remove")
+
+    run = run_cli(
+        repo,
+        *("diff", "--base", "main", "--head", "feature", "--format", "markdown"),
+        env_extra={"IMPORTGATE_LINK_BASE": link_base},
+    )
+
+    assert run.returncode == 1, run.stderr
+    added = run.stdout.split("### Dependencies added", 1)[1].split("###", 1)[0]
+    removed = run.stdout.split("### Dependencies removed", 1)[1]
+    assert f"[shop/low.py:4]({link_base}shop/low.py#L4)" in added
+    at_base = f"https://example.invalid/o/r/blob/{base_commit}/shop/mid.py#L1"
+    if pinned:
+        assert f"[shop/mid.py:1]({at_base})" in removed
+    else:
+        assert "`shop/mid.py:1`" in removed and "](" not in removed
+
+
+def test_markdown_escapes_contract_names(tmp_path: Path):
+    """A contract name is text, not markdown: `*`, `_` and `<tag>` must show literally."""
+    repo = layered_repo(tmp_path / "repo")
+    config = LAYERS_CONFIG.replace("name = shop layers", "name = core_* <b>layers</b>")
+    commit(repo, {".importlinter": ini(config)}, "a name with markdown in it")
+    git(repo, "switch", "-q", "-c", "feature")
+    commit(repo, {"shop/low.py": UPWARD_LOW}, "upward")
+
+    run = run_cli(repo, "diff", "--base", "main", "--head", "feature", "--format", "markdown")
+
+    assert run.returncode == 1, run.stderr
+    assert r"- **core\_\* \<b\>layers\</b\> (layers)** (`layers`)" in run.stdout
+    assert "<b>" not in run.stdout

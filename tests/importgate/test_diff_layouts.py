@@ -3,11 +3,8 @@ subdirectory, importgate's own repository, and grimp's cache."""
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,30 +13,32 @@ from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, ini, run_cli
 from tests.importgate.gitrepos import UPWARD_LOW, commit, git, layered_repo, valid
 
 
+def _layered_repo_in(root: Path, package_dir: str, config_dir: str) -> Path:
+    """A repository with the layered ``shop`` package under ``package_dir/`` and its
+    configuration in ``config_dir/``, and a ``feature`` branch where low imports high."""
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    files = {f"{package_dir}/{path}": source for path, source in LAYERED.items()}
+    config = f"{config_dir}/.importlinter".lstrip("/")
+    commit(root, {**files, config: ini(LAYERS_CONFIG)}, f"{package_dir}/ layout")
+    git(root, "switch", "-q", "-c", "feature")
+    commit(root, {f"{package_dir}/shop/low.py": UPWARD_LOW}, "low imports high")
+    return root
+
+
 def test_src_layout_on_pythonpath_reads_the_base_from_the_base_revision(tmp_path: Path):
     """A package found through an absolute path into the user's checkout (editable
     install, PYTHONPATH) is read from the temporary worktree for the base side."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    files = {f"src/{path}": source for path, source in LAYERED.items()}
-    commit(repo, {**files, ".importlinter": ini(LAYERS_CONFIG)}, "src layout")
-    git(repo, "switch", "-q", "-c", "feature")
-    commit(repo, {"src/shop/low.py": UPWARD_LOW}, "low imports high")
-    env = {**os.environ, "PYTHONPATH": str(repo / "src")}
+    repo = _layered_repo_in(tmp_path / "repo", "src", "")
 
-    completed = subprocess.run(
-        [sys.executable, "-m", "importgate", "diff", "--base", "main", "--format", "json"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
+    run = run_cli(
+        repo,
+        *("diff", "--base", "main", "--format", "json"),
+        env_extra={"PYTHONPATH": str(repo / "src")},
     )
 
-    assert completed.returncode == 1, completed.stderr
-    document = valid(json.loads(completed.stdout))
+    assert run.returncode == 1, run.stderr
+    document = valid(run.json)
     assert [(e["importer"], e["imported"]) for e in document["dependencies"]["added"]] == [
         ("shop.low", "shop.high")
     ]
@@ -79,31 +78,15 @@ def test_diff_of_importgate_itself_reads_each_revision(tmp_path: Path):
     shutil.copytree(
         source / "src", clone / "src", dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.pyc")
     )
-    env = {**os.environ, "PYTHONPATH": str(clone / "src")}
 
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "importgate",
-            "diff",
-            "--base",
-            f"{added_in}^",
-            "--head",
-            added_in,
-            "--format",
-            "json",
-        ],
-        cwd=clone,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
+    run = run_cli(
+        clone,
+        *("diff", "--base", f"{added_in}^", "--head", added_in, "--format", "json"),
+        env_extra={"PYTHONPATH": str(clone / "src")},
     )
 
-    assert completed.returncode in (0, 1), completed.stderr
-    document = valid(json.loads(completed.stdout))
+    assert run.returncode in (0, 1), run.stderr
+    document = valid(run.json)
     added = {(e["importer"], e["imported"]) for e in document["dependencies"]["added"]}
     assert ("importgate.cli.diff", "importgate.engine.diff") in added
     assert document["dependencies"]["removed"] == []
@@ -129,13 +112,7 @@ def test_cache_dir_is_used_for_the_working_tree_side_only_when_given(tmp_path: P
 
 def test_run_from_a_subdirectory_checks_the_same_subdirectory_of_each_side(tmp_path: Path):
     """A monorepo: the package and its configuration live in ``app/``."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    files = {f"app/{path}": source for path, source in LAYERED.items()}
-    commit(repo, {**files, "app/.importlinter": ini(LAYERS_CONFIG)}, "app")
-    git(repo, "switch", "-q", "-c", "feature")
-    commit(repo, {"app/shop/low.py": UPWARD_LOW}, "upward")
+    repo = _layered_repo_in(tmp_path / "repo", "app", "app")
 
     run = run_cli(repo / "app", "diff", "--base", "main", "--head", "feature", "--format", "json")
 

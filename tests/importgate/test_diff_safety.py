@@ -4,25 +4,30 @@ exits 2 with a message naming the problem when it cannot run."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from tests.importgate.conftest import run_cli
+from importgate.engine.diff_git import WORKTREE_PREFIX
+from tests.importgate.conftest import LAYERED, LAYERS_CONFIG, ini, run_cli
 from tests.importgate.gitrepos import commit, fingerprint, git, layered_repo
 
 UPWARD_LOW = "VALUE = 1\nfrom shop.high import mid\n"
 
 
-def _user_repo(tmp_path: Path) -> Path:
+def _user_repo(tmp_path: Path, on_main: Mapping[str, str] | None = None) -> Path:
     """A repository in the middle of work: a branch, a stash, staged and unstaged
-    changes and an untracked file."""
+    changes and an untracked file (``on_main``: files committed to main first)."""
     repo = layered_repo(tmp_path / "repo")
+    if on_main:
+        commit(repo, on_main, "more on main")
     git(repo, "switch", "-q", "-c", "feature")
     commit(repo, {"shop/low.py": UPWARD_LOW}, "upward")
     (repo / "shop" / "mid.py").write_text("import shop.low  # stashed\n", encoding="utf-8")
@@ -55,32 +60,66 @@ def test_repository_is_byte_for_byte_unchanged(tmp_path: Path, head: str | None)
     assert fingerprint(repo) == before
 
 
-def _base_side_child(parent: int, repo: Path, deadline: float) -> int | None:
-    """The pid of the diff's child process checking the base (cwd outside ``repo``)."""
-    while time.monotonic() < deadline:
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-                cmdline = (entry / "cmdline").read_bytes()
-                cwd = os.readlink(entry / "cwd")
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            ours = ppid == parent and b"importgate.engine.diff_side" in cmdline
-            if ours and not Path(cwd).is_relative_to(repo):
-                return int(entry.name)
-        time.sleep(0.005)
-    return None
+WAITING_CONTRACT = """
+import os
+import time
+
+from importlinter.domain.contract import Contract, ContractCheck
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+class WaitingContract(Contract):
+    \"\"\"Says where it runs (in the file named by $WAITING_MARKER), then waits to be
+    killed: the diff is interrupted while its base side is mid-check, every time.\"\"\"
+
+    def check(self, graph, verbose):
+        marker = os.environ.get("WAITING_MARKER")
+        if marker:
+            with open(marker + ".part", "w", encoding="utf-8") as file:
+                file.write(os.getcwd())
+            os.replace(marker + ".part", marker)
+            parent, deadline = os.getppid(), time.monotonic() + 120
+            while os.getppid() == parent and time.monotonic() < deadline:
+                time.sleep(0.05)
+        return ContractCheck(kept=True)
+
+    def render_broken_contract(self, check):
+        pass
+"""
+
+WAITING_CONFIG = """
+    [importlinter]
+    root_package = shop
+    contract_types =
+        waiting: waiting.WaitingContract
+
+    [importlinter:contract:waiting]
+    name = waits for the test
+    type = waiting
+    """
+
+
+def _wait_for(marker: Path, process: subprocess.Popen[str], timeout: float) -> str:
+    """The directory the base side reported from, once it is mid-check."""
+    deadline = time.monotonic() + timeout
+    while not marker.exists():
+        if process.poll() is not None:
+            raise AssertionError(f"importgate diff ended first: {process.communicate()}")
+        assert time.monotonic() < deadline, "the base side never started checking"
+        time.sleep(0.01)
+    return marker.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupted_while_building_base_leaves_nothing_behind(tmp_path: Path, signum: int):
-    repo = _user_repo(tmp_path)
+    # The base side blocks in a contract check until it is killed, so the signal always
+    # lands while the base worktree exists and its child runs (no race with a fast child).
+    waiting = {"waiting.py": WAITING_CONTRACT, ".importlinter": ini(WAITING_CONFIG)}
+    repo = _user_repo(tmp_path, on_main=waiting)
     before = fingerprint(repo)
+    marker = tmp_path / "base-side-is-checking"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["WAITING_MARKER"] = str(marker)
     process = subprocess.Popen(
         [sys.executable, "-m", "importgate", "diff", "--base", "main"],
         cwd=repo,
@@ -91,12 +130,13 @@ def test_interrupted_while_building_base_leaves_nothing_behind(tmp_path: Path, s
         text=True,
     )
     try:
-        child = _base_side_child(process.pid, repo, time.monotonic() + 60)
-        assert child is not None, "the base side never started"
-        # The base worktree exists while its child runs.
-        assert len(git(repo, "worktree", "list").splitlines()) == 2
+        checking_in = Path(_wait_for(marker, process, timeout=90))
+        # The base is checked in a temporary worktree, not in the user's repository.
+        assert not checking_in.is_relative_to(repo)
+        listing = git(repo, "worktree", "list", "--porcelain")
+        assert f"worktree {checking_in}" in listing.splitlines()
         process.send_signal(signum)
-        stdout, stderr = process.communicate(timeout=60)
+        stdout, stderr = process.communicate(timeout=90)
     finally:
         if process.poll() is None:
             process.kill()
@@ -106,6 +146,7 @@ def test_interrupted_while_building_base_leaves_nothing_behind(tmp_path: Path, s
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert stdout == ""
     assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
+    assert not checking_in.exists()
     assert _leftovers(process.pid) == []
     assert fingerprint(repo) == before
 
@@ -131,19 +172,9 @@ def test_git_missing_exits_2(tmp_path: Path):
     repo = layered_repo(tmp_path / "repo")
     empty = tmp_path / "empty-bin"
     empty.mkdir()
-    env = {**os.environ, "PATH": str(empty)}
-    env.pop("PYTHONPATH", None)
-    completed = subprocess.run(
-        [sys.executable, "-m", "importgate", "diff", "--base", "main"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
-    assert completed.returncode == 2
-    assert "no `git` command was found" in completed.stderr
+    run = run_cli(repo, "diff", "--base", "main", env_extra={"PATH": str(empty)})
+    assert run.returncode == 2
+    assert "no `git` command was found" in run.stderr
 
 
 @pytest.mark.parametrize(
@@ -185,3 +216,56 @@ def test_worktree_left_by_a_killed_diff_is_removed_by_the_next(tmp_path: Path):
     finally:
         git(repo, "worktree", "remove", "--force", str(mine / "base"))
         mine.rmdir()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals and a shell script as git")
+def test_interrupt_during_cleanup_between_sides_is_not_lost(tmp_path: Path):
+    """A Ctrl-C that lands while the base worktree is being removed (before the working
+    tree is checked) must still stop the diff, after the removal has finished."""
+    repo = _user_repo(tmp_path)
+    before = fingerprint(repo)
+    real_git = shutil.which("git")
+    assert real_git is not None
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    wrapper = bin_dir / "git"
+    # The real git does the work; `worktree remove` first interrupts importgate ($PPID).
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'case " $* " in *" worktree remove "*) kill -INT "$PPID" ;; esac\n'
+        f'exec "{real_git}" "$@"\n',
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o755)
+
+    run = run_cli(
+        repo,
+        "diff",
+        "--base",
+        "main",
+        env_extra={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
+
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "interrupted" in run.stderr and "Traceback" not in run.stderr
+    assert run.stdout == ""
+    assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
+    assert fingerprint(repo) == before
+
+
+def test_base_without_configuration_names_the_side_not_a_temporary_path(tmp_path: Path):
+    """A pull request that introduces importgate: the base has no configuration."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, {"README": "hi\n"}, "before importgate")
+    commit(repo, {**LAYERED, ".importlinter": ini(LAYERS_CONFIG)}, "adopt importgate")
+
+    run = run_cli(repo, "diff", "--base", "main~1")
+
+    assert run.returncode == 2
+    assert "On the base side (main~1 (" in run.stderr
+    assert "No import-linter configuration found in the top directory of that revision" in (
+        " ".join(run.stderr.split())
+    )
+    assert WORKTREE_PREFIX not in run.stderr and "Traceback" not in run.stderr

@@ -132,3 +132,44 @@ def test_many_imports_across_layer_boxes_lay_out(tmp_path, program):
     ids = re.findall(r'<g id="node&#45;(m_\w+)" class="node">', svg)
     assert "m_importgate_report_graphviz" in ids and "m_importgate_model_errors" in ids
     assert len(ids) > 40
+
+
+SIBLING_LAYERS = {
+    "app/__init__.py": "",
+    "app/top.py": "import app.a\nimport app.b\nimport app.bottom\n",
+    "app/a.py": "import app.c\n",
+    "app/b.py": "import app.bottom\n",
+    "app/c.py": "import app.bottom\n",
+    "app/bottom.py": "",
+}
+SIBLING_CONFIG = """
+    [importlinter]
+    root_package = app
+
+    [importlinter:contract:layers]
+    name = app layers
+    type = layers
+    layers =
+        app.top
+        app.a | app.b
+        app.c
+        app.bottom
+    """
+
+
+@pytest.mark.parametrize("program", LAYOUT_PROGRAMS)
+def test_modules_of_one_layer_share_its_top_row(project, tmp_path, program):
+    # b is imported only from the top and imports only the bottom: nothing but its layer
+    # keeps it level with a (as cli -> report -> model in importgate's own picture).
+    root = project(SIBLING_LAYERS, SIBLING_CONFIG)
+    target = tmp_path / "app.svg"
+    env = {"IMPORTGATE_DOT": layout_program(program)}
+    run = run_cli(root, "graph", "app", "--format", "svg", "--output", str(target), env_extra=env)
+    assert run.returncode == 0, run.stderr
+    rows = {}
+    for group in ET.fromstring(target.read_text()).iter(f"{SVG}g"):
+        if (group.get("id") or "").startswith("node-"):
+            *_, text = group.iter(f"{SVG}text")
+            rows[text.text] = float(text.get("y", "nan"))
+    assert rows["a"] == rows["b"]
+    assert rows["top"] < rows["a"] < rows["c"] < rows["bottom"]

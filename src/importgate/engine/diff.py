@@ -38,7 +38,7 @@ from importgate.engine.diff_compare import compare
 from importgate.engine.diff_git import (
     WORKTREE_PREFIX,
     Repository,
-    signals_ignored,
+    signals_deferred,
     signals_interrupt,
 )
 from importgate.engine.diff_snapshot import SideRequest, Snapshot, run_side
@@ -150,7 +150,7 @@ def run_diff(options: DiffOptions, progress: Progress = _quiet) -> DiffResult:
             else:
                 head = sides.working_tree()
         finally:
-            with signals_ignored():
+            with signals_deferred():
                 shutil.rmtree(scratch, ignore_errors=True)
 
     progress("Comparing", 3, _STEPS)

@@ -8,9 +8,12 @@ commands run against the user's repository are ``rev-parse`` (read-only) and
 temporary worktree (``core.hooksPath=/dev/null``) so a ``post-checkout`` hook cannot
 write anywhere either.
 
-Removal runs in a ``finally`` with SIGINT and SIGTERM ignored, so a second Ctrl-C cannot
-leave a half-removed worktree behind; :func:`signals_interrupt` turns SIGTERM into the
-same ``KeyboardInterrupt`` as Ctrl-C so that both reach the ``finally``. Only SIGKILL
+Removal runs in a ``finally`` with SIGINT and SIGTERM deferred (noted, and raised as
+``KeyboardInterrupt`` once the removal is done) and its git commands in their own
+process group, so a second Ctrl-C cannot leave a half-removed worktree behind, and a
+Ctrl-C that lands during the removal between the two sides still stops the diff;
+:func:`signals_interrupt` turns SIGTERM into the same ``KeyboardInterrupt`` as Ctrl-C so
+that both reach the ``finally``. Only SIGKILL
 can leave a worktree behind; :meth:`Repository.remove_stale_worktrees` removes those of
 dead importgate processes on the next run.
 """
@@ -23,9 +26,10 @@ import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from importgate.model import CouldNotRun
 
@@ -76,8 +80,8 @@ class Repository:
             )
         return commit
 
-    def _worktree(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return _git(self.toplevel, *_NO_HOOKS, "worktree", *args)
+    def _worktree(self, *args: str, detached: bool = False) -> subprocess.CompletedProcess[str]:
+        return _git(self.toplevel, *_NO_HOOKS, "worktree", *args, detached=detached)
 
     def registered_worktrees(self) -> list[Path]:
         """Paths of every worktree git knows of (the main one first)."""
@@ -106,17 +110,19 @@ class Repository:
                 )
             yield path
         finally:
-            with signals_ignored():
+            with signals_deferred():
                 self.remove_worktree(path)
 
     def remove_worktree(self, path: Path) -> None:
-        """Remove a worktree of ours, however far ``worktree add`` got."""
+        """Remove a worktree of ours, however far ``worktree add`` got. The git commands
+        run in their own process group, so a Ctrl-C on the terminal cannot stop them
+        half-way."""
         if path.exists() or path in self.registered_worktrees():
             # A `worktree add` killed half-way leaves its entry locked ("initializing").
-            self._worktree("unlock", str(path))
-            self._worktree("remove", "--force", "--force", str(path))
+            self._worktree("unlock", str(path), detached=True)
+            self._worktree("remove", "--force", "--force", str(path), detached=True)
         shutil.rmtree(path, ignore_errors=True)
-        self._worktree("prune")
+        self._worktree("prune", detached=True)
 
     def remove_stale_worktrees(self) -> None:
         """Remove temporary worktrees left by importgate processes that no longer run
@@ -130,7 +136,7 @@ class Repository:
                 shutil.rmtree(path.parent, ignore_errors=True)
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _git(cwd: Path, *args: str, detached: bool = False) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     return subprocess.run(
         ["git", *args],
@@ -140,6 +146,7 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         stdin=subprocess.DEVNULL,
         check=False,
+        process_group=0 if detached and os.name == "posix" else None,
     )
 
 
@@ -163,55 +170,42 @@ def _alive(pid: int) -> bool:
 _HANDLED = (signal.SIGINT, signal.SIGTERM)
 
 
+_Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers
+
+
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 @contextlib.contextmanager
-def signals_interrupt() -> Iterator[None]:
+def _handlers(handler: _Handler) -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM go to ``handler`` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, handler) for signum in _HANDLED}
+    try:
+        yield
+    finally:
+        for signum, previous_handler in previous.items():
+            signal.signal(signum, previous_handler)
+
+
+def signals_interrupt() -> contextlib.AbstractContextManager[None]:
     """Within the block, SIGTERM (and SIGINT) raise ``KeyboardInterrupt``."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.signal(signum, _raise_interrupt) for signum in _HANDLED}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-@contextlib.contextmanager
-def signals_ignored() -> Iterator[None]:
-    """Within the block, SIGINT and SIGTERM are ignored (cleanup must finish)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in _HANDLED}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+    return _handlers(_raise_interrupt)
 
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM are noted, and raise ``KeyboardInterrupt``
     only when the block ends (child processes still get the default handlers)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     received: list[int] = []
 
     def note(signum: int, frame: FrameType | None) -> None:
         received.append(signum)
 
-    previous = {signum: signal.signal(signum, note) for signum in _HANDLED}
-    try:
+    with _handlers(note):
         yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
     if received:
         raise KeyboardInterrupt(signal.Signals(received[0]).name)

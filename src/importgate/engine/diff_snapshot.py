@@ -95,8 +95,18 @@ def run_side(request: SideRequest) -> Snapshot:
             hint="Run again with --debug, or run `importgate check` in that tree.",
         ) from None
     if "error" in document:
-        raise CouldNotRun(f"On the {request.label} side ({request.revision}): {document['error']}")
+        message = _without_temporary_paths(document["error"], request)
+        raise CouldNotRun(f"On the {request.label} side ({request.revision}): {message}")
     return parse_snapshot(document["snapshot"])
+
+
+def _without_temporary_paths(message: str, request: SideRequest) -> str:
+    """``message`` with the temporary worktree's paths (gone once the diff ends) written
+    relative to the top of the revision: ``/tmp/importgate-diff-1-x/base/a.py`` -> ``a.py``."""
+    if request.tree_root == request.source_root:
+        return message
+    tree = str(request.tree_root)
+    return message.replace(tree + os.sep, "").replace(tree, "the top directory of that revision")
 
 
 def parse_snapshot(data: Mapping[str, Any]) -> Snapshot:

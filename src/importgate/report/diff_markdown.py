@@ -4,10 +4,19 @@ The comment starts with :data:`MARKER`, an HTML comment GitHub and GitLab do not
 so a CI job can find its own earlier comment and update it instead of adding another
 (see ``docs/ci/github-actions.md``). The Mermaid diagram shows only the affected part of
 the graph: added dependencies green, removed ones dashed grey, breaking ones red.
+
+Links to files are relative to the repository root unless ``IMPORTGATE_LINK_BASE`` is
+set (as for ``check --format markdown``). An import that exists only in the base (a
+removed dependency, a fixed violation) is linked at the base commit: the commit after
+``/blob/`` in the link base is replaced by the base's, and when the link base has no
+``/blob/<commit>/`` part, such imports are shown without a link rather than with one to
+the wrong file.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable
 
 from importgate.model import Link, Violation
@@ -15,6 +24,7 @@ from importgate.model.diagram import Diagram, DiagramEdge, DiagramNode, EdgeStyl
 from importgate.model.diff import ContractChange, DiffResult, EdgeChange
 from importgate.report import mermaid
 from importgate.report.diff_text import contract_label, side_label
+from importgate.report.markdown import LINK_BASE_ENV, escape
 
 MARKER = "<!-- importgate-diff -->"
 """First line of every diff comment; CI recipes look for it."""
@@ -35,16 +45,30 @@ def _code(text: str, cell: bool = False) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
-def _where(link: Link) -> str:
-    if link.path is None:
+_BLOB = re.compile(r"(/blob/)[^/]+(/)")
+
+
+def link_base(base_commit: str | None) -> str | None:
+    """What a path is appended to for a link: ``IMPORTGATE_LINK_BASE`` (default: none, i.e.
+    relative) or, for an import of the base revision (``base_commit`` given), the same URL
+    at that commit; None when no such URL can be made."""
+    configured = os.environ.get(LINK_BASE_ENV, "")
+    if base_commit is None or not configured:
+        return configured
+    pinned, count = _BLOB.subn(lambda m: f"{m[1]}{base_commit}{m[2]}", configured, count=1)
+    return pinned if count else None
+
+
+def _where(link: Link, base: str | None) -> str:
+    if link.path is None or base is None:
         return _code(link.location)
     anchor = f"#L{link.line_number}" if link.line_number is not None else ""
-    return f"[{link.location}]({link.path}{anchor})"
+    return f"[{link.location}]({base}{link.path}{anchor})"
 
 
-def _import_line(link: Link, cell: bool = False) -> str:
+def _import_line(link: Link, base: str | None, cell: bool = False) -> str:
     code = _code(link.line_contents, cell) if link.line_contents else ""
-    return f"{_where(link)} {code}".strip()
+    return f"{_where(link, base)} {code}".strip()
 
 
 def diagram(result: DiffResult) -> Diagram:
@@ -89,14 +113,16 @@ class _Budget:
         return True
 
 
-def _edge_table(edges: Iterable[EdgeChange], title: str, lines: list[str], budget: _Budget) -> None:
+def _edge_table(
+    edges: Iterable[EdgeChange], title: str, lines: list[str], budget: _Budget, base: str | None
+) -> None:
     rows = list(edges)
     header = [f"### {title}", "", "| importer | imported | imports |", "| --- | --- | --- |"]
     if not rows or not budget.add(lines, header):
         return
     for edge in rows:
         flag = " **(breaking)**" if edge.breaking else ""
-        shown = "<br>".join(_import_line(link, cell=True) for link in edge.imports[:3])
+        shown = "<br>".join(_import_line(link, base, cell=True) for link in edge.imports[:3])
         if len(edge.imports) > 3:
             shown += f"<br>and {len(edge.imports) - 3} more"
         row = f"| {_code(edge.importer)}{flag} | {_code(edge.imported)} | {shown} |"
@@ -109,15 +135,16 @@ def _violations(
     title: str,
     lines: list[str],
     budget: _Budget,
+    base: str | None,
 ) -> None:
     rows = list(items)
     if not rows or not budget.add(lines, [f"### {title}", ""]):
         return
     for contract, violation in rows:
         what = violation.message or f"{violation.importer} -> {violation.imported}"
-        block = [f"- **{contract_label(contract)}**: {what}"]
+        block = [f"- **{escape(contract_label(contract))}**: {escape(what)}"]
         block += [
-            f"  - {_code(link.importer + ' -> ' + link.imported)} {_import_line(link)}"
+            f"  - {_code(link.importer + ' -> ' + link.imported)} {_import_line(link, base)}"
             for link in violation.chain
         ]
         budget.add(lines, block)
@@ -164,15 +191,16 @@ def render(result: DiffResult, max_chars: int = MAX_CHARS) -> str:
     ):
         if contracts:
             lines += [f"### {title}", ""]
-            lines += [f"- **{contract_label(c)}** ({_code(c.type)})" for c in contracts]
+            lines += [f"- **{escape(contract_label(c))}** ({_code(c.type)})" for c in contracts]
             lines.append("")
     budget = _Budget(max_chars - sum(len(line) + 1 for line in lines) - 300)
-    _violations(result.new_violations, "New violations", lines, budget)
-    _violations(result.new_cycles, "New cycles", lines, budget)
-    _violations(result.fixed_violations, "Fixed violations", lines, budget)
-    _violations(result.fixed_cycles, "Fixed cycles", lines, budget)
-    _edge_table(result.added_edges, "Dependencies added", lines, budget)
-    _edge_table(result.removed_edges, "Dependencies removed", lines, budget)
+    head, base = link_base(None), link_base(result.base.commit)
+    _violations(result.new_violations, "New violations", lines, budget, head)
+    _violations(result.new_cycles, "New cycles", lines, budget, head)
+    _violations(result.fixed_violations, "Fixed violations", lines, budget, base)
+    _violations(result.fixed_cycles, "Fixed cycles", lines, budget, base)
+    _edge_table(result.added_edges, "Dependencies added", lines, budget, head)
+    _edge_table(result.removed_edges, "Dependencies removed", lines, budget, base)
     if budget.dropped:
         lines += [
             f"*{budget.dropped} more item(s) left out to stay under GitHub's comment size "

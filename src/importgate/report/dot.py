@@ -5,7 +5,8 @@ by distance); it cannot take a graph built elsewhere. What fits is its Graphviz 
 ``pydeps.render_context.RenderContext`` writes the DOT text (graph header, nodes,
 edges with attributes). The layout program (a system ``dot``, else the graphviz-pure
 binary importgate depends on) is chosen and run by :mod:`importgate.report.graphviz`.
-Layers become labelled clusters, chained by invisible edges so the lowest layer is
+Layers become labelled clusters, chained by invisible edges (from the layer above to
+every member, so a layer's modules share its top row) so the lowest layer is
 drawn at the bottom.
 """
 
@@ -96,10 +97,13 @@ def render(diagram: Diagram) -> str:
             if edge.style is EdgeStyle.REMOVED:
                 attrs["style"] = "dashed"
             context.write_rule(ids[edge.source], ids[edge.target], **attrs)
+        # An invisible edge from the layer above to every member pulls each module up to
+        # its layer's top row; without one, a module imported only from far above (cli ->
+        # report) may sink below its layer-mates and look like a lower layer.
         for upper, lower in itertools.pairwise(layers):
             first_upper = next(n for n in diagram.nodes if n.layer == upper)
-            first_lower = next(n for n in diagram.nodes if n.layer == lower)
-            context.write_rule(ids[first_upper.id], ids[first_lower.id], style="invis")
+            for member in (n for n in diagram.nodes if n.layer == lower):
+                context.write_rule(ids[first_upper.id], ids[member.id], style="invis")
     text: str = context.text()
     return text
 

@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from auditflow.core.landscape import open_landscape
 from auditflow.core.landscape import queries as q
+from auditflow.core.landscape import schema as s
 from auditflow.engine.orchestrator import Orchestrator, PipelineConfig, RunResult
 
 FIELDS = ["id", "amount", "country"]
@@ -157,3 +158,19 @@ def start_auditflow(cwd: Path, *args: str) -> subprocess.Popen[str]:
         stdin=subprocess.DEVNULL,
         text=True,
     )
+
+
+def source_row_outcomes(engine: Engine, run_id: str) -> list[Any]:
+    """(row index, outcome) of every terminal outcome of a source row's token in the run."""
+    tokens, outcomes = s.tokens.c, s.token_outcomes.c
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                select(tokens.row_index, outcomes.outcome)
+                .join(
+                    s.token_outcomes,
+                    (outcomes.run_id == tokens.run_id) & (outcomes.token_id == tokens.token_id),
+                )
+                .where(tokens.run_id == run_id, tokens.row_index.is_not(None), outcomes.is_terminal)
+            ).all()
+        )

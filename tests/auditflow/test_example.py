@@ -8,11 +8,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from auditflow.core.landscape import queries as q
-from auditflow.core.landscape import schema as s
-from tests.auditflow.engine_support import assert_trail_matches, auditflow, landscape, run
+from tests.auditflow.engine_support import (
+    assert_trail_matches,
+    auditflow,
+    landscape,
+    run,
+    source_row_outcomes,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -45,20 +49,7 @@ def test_the_example_completes_and_every_row_has_one_terminal_outcome(example: P
     assert ended + result.rows_failed == 300  # each source row ended exactly once
     assert_trail_matches(example, result)
     engine = landscape(example)
-    with engine.connect() as connection:
-        source_tokens = connection.execute(
-            select(s.tokens.c.row_index, s.token_outcomes.c.outcome)
-            .join(
-                s.token_outcomes,
-                (s.token_outcomes.c.run_id == s.tokens.c.run_id)
-                & (s.token_outcomes.c.token_id == s.tokens.c.token_id),
-            )
-            .where(
-                s.tokens.c.run_id == result.run_id,
-                s.tokens.c.row_index.is_not(None),
-                s.token_outcomes.c.is_terminal,
-            )
-        ).all()
+    source_tokens = source_row_outcomes(engine, result.run_id)
     engine.dispose()
     assert sorted(index for index, _ in source_tokens) == list(range(300))
 

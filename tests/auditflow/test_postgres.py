@@ -23,7 +23,12 @@ from auditflow.engine.export_records import run_records
 from auditflow.engine.orchestrator import PipelineConfig
 from auditflow.engine.orchestrator.export import export_recorded_run, verify_export
 from tests.auditflow import crash_support as cs
-from tests.auditflow.engine_support import assert_trail_matches, run, write_pipeline
+from tests.auditflow.engine_support import (
+    assert_trail_matches,
+    run,
+    source_row_outcomes,
+    write_pipeline,
+)
 from tests.auditflow.export_support import KEY, pipeline, write_input
 from tests.auditflow.postgres_support import Server, unavailable
 
@@ -59,20 +64,7 @@ def test_the_example_runs_with_its_trail_in_postgres(example_run: tuple[Engine, 
     assert result.rows_consumed_in_batch > 0 and result.rows_succeeded > 0
     ended = result.rows_quarantined + result.rows_routed + result.rows_consumed_in_batch
     assert ended + result.rows_failed == 300
-    with engine.connect() as connection:
-        per_row = connection.execute(
-            select(s.tokens.c.row_index, s.token_outcomes.c.outcome)
-            .join(
-                s.token_outcomes,
-                (s.token_outcomes.c.run_id == s.tokens.c.run_id)
-                & (s.token_outcomes.c.token_id == s.tokens.c.token_id),
-            )
-            .where(
-                s.tokens.c.run_id == result.run_id,
-                s.tokens.c.row_index.is_not(None),
-                s.token_outcomes.c.is_terminal,
-            )
-        ).all()
+    per_row = source_row_outcomes(engine, result.run_id)
     assert sorted(row for row, _ in per_row) == list(range(300))  # each row exactly once
     assert q.tokens_without_one_terminal(engine, result.run_id) == []
     assert integrity_problems(engine, result.run_id) == []
